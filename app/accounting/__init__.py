@@ -1,0 +1,1 @@
+"""The ledger: posting, numbers, journal entries, payments, credit notes, lock date, reports."""

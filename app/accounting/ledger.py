@@ -1,0 +1,172 @@
+"""Flush-only ledger operations: write a sealed entry, settle invoices, read balances."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, insert, select
+
+from app.accounting.models import Account, Allocation, JournalEntry, JournalLine, Payment
+from app.accounting.posting import EntryLine, seal
+from app.core.errors import DomainError
+from app.extensions import db
+from app.invoicing.models import Invoice
+
+ZERO = Decimal("0.00")
+
+
+class ChartIncomplete(DomainError):
+    code = "chart_incomplete"
+
+
+def account_ids_by_role(roles: set[str]) -> dict[str, int]:
+    rows = db.session.execute(select(Account.role, Account.id).where(Account.role.in_(roles)))
+    found: dict[str, int] = {role: account_id for role, account_id in rows}  # noqa: C416
+    missing = roles - set(found)
+    if missing:
+        raise ChartIncomplete(
+            f"No account has the role(s) {', '.join(sorted(missing))}; "
+            "assign them in the chart of accounts."
+        )
+    return found
+
+
+def write_entry(
+    *,
+    journal: str,
+    entry_date: date,
+    description: str,
+    lines: Sequence[EntryLine],
+    invoice_id: int | None = None,
+    payment_id: int | None = None,
+    reverses_entry_id: int | None = None,
+    actor_id: int | None = None,
+) -> JournalEntry:
+    """Insert an entry and its lines, sealed, in two statements (lines as one executemany)."""
+    accounts = account_ids_by_role({line.role for line in lines})
+    rows = [
+        {
+            "account_id": accounts[line.role],
+            "date": entry_date,
+            "debit": line.debit,
+            "credit": line.credit,
+            "label": line.label[:300],
+            "customer_id": line.customer_id,
+            "invoice_id": line.invoice_id,
+            "due_date": line.due_date,
+        }
+        for line in lines
+    ]
+    entry = JournalEntry(
+        journal=journal,
+        date=entry_date,
+        description=description[:300],
+        invoice_id=invoice_id,
+        payment_id=payment_id,
+        reverses_entry_id=reverses_entry_id,
+        created_by_id=actor_id,
+        seal=seal(
+            journal,
+            entry_date,
+            description[:300],
+            [invoice_id, payment_id],
+            [
+                (r["account_id"], r["debit"], r["credit"], r["customer_id"], r["invoice_id"])
+                for r in rows
+            ],
+        ),
+    )
+    db.session.add(entry)
+    db.session.flush()
+    db.session.execute(insert(JournalLine), [{"entry_id": entry.id, **row} for row in rows])
+    return entry
+
+
+def allocate_to_invoice(
+    invoice: Invoice,
+    amount: Decimal,
+    on: date,
+    *,
+    payment_id: int | None = None,
+    credit_note_id: int | None = None,
+) -> None:
+    """Record settlement of `amount` (negative to undo) and refresh the invoice's payment state."""
+    if amount == 0:
+        return
+    db.session.add(
+        Allocation(
+            invoice_id=invoice.id,
+            payment_id=payment_id,
+            credit_note_id=credit_note_id,
+            amount=amount,
+            date=on,
+        )
+    )
+    invoice.residual = invoice.residual - amount
+    refresh_payment_state(invoice)
+
+
+def credited_total(invoice_id: int) -> Decimal:
+    """Gross of all credit notes issued against an invoice (allocated or turned into credit)."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(Invoice.gross_total), 0)).where(
+            Invoice.credited_invoice_id == invoice_id,
+            Invoice.state == "posted",
+            Invoice.doc_type == "credit_note",
+        )
+    )
+    return Decimal(total or 0)
+
+
+def refresh_payment_state(invoice: Invoice) -> None:
+    if invoice.residual < 0 or invoice.residual > invoice.gross_total:
+        raise DomainError(f"Residual of {invoice.title} would leave 0..gross.")
+    if credited_total(invoice.id) >= invoice.gross_total > 0:
+        invoice.payment_state = "reversed"
+    elif invoice.residual == 0:
+        invoice.payment_state = "paid"
+    elif invoice.residual < invoice.gross_total:
+        invoice.payment_state = "partial"
+    else:
+        invoice.payment_state = "unpaid"
+
+
+def unapplied_sources(customer_id: int) -> list[tuple[str, int, Decimal]]:
+    """Payments and credit notes of a customer with money not yet allocated, oldest first."""
+    paid = (
+        select(Allocation.payment_id, func.sum(Allocation.amount))
+        .where(Allocation.payment_id.is_not(None))
+        .group_by(Allocation.payment_id)
+        .subquery()
+    )
+    payments = db.session.execute(
+        select(Payment.id, Payment.amount - func.coalesce(paid.c[1], 0))
+        .outerjoin(paid, paid.c.payment_id == Payment.id)
+        .where(Payment.customer_id == customer_id, Payment.state == "posted")
+        .order_by(Payment.date, Payment.id)
+    ).all()
+    credited = (
+        select(Allocation.credit_note_id, func.sum(Allocation.amount))
+        .where(Allocation.credit_note_id.is_not(None))
+        .group_by(Allocation.credit_note_id)
+        .subquery()
+    )
+    notes = db.session.execute(
+        select(Invoice.id, Invoice.gross_total - func.coalesce(credited.c[1], 0))
+        .outerjoin(credited, credited.c.credit_note_id == Invoice.id)
+        .where(
+            Invoice.customer_id == customer_id,
+            Invoice.doc_type == "credit_note",
+            Invoice.state == "posted",
+        )
+        .order_by(Invoice.invoice_date, Invoice.id)
+    ).all()
+    sources = [("payment", pid, Decimal(left)) for pid, left in payments]
+    sources += [("credit_note", nid, Decimal(left)) for nid, left in notes]
+    return [s for s in sources if s[2] > 0]
+
+
+def unapplied_credit(customer_id: int) -> Decimal:
+    return sum((left for _, _, left in unapplied_sources(customer_id)), ZERO)

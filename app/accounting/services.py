@@ -1,0 +1,403 @@
+"""Ledger use cases: post documents, register and reverse payments, credit notes, credits.
+
+Each public function is one transaction (see `use_case`). Posting writes the entry first
+and draws the number last, so the per-series counter row is held only until commit.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.accounting.ledger import (
+    allocate_to_invoice,
+    credited_total,
+    unapplied_sources,
+    write_entry,
+)
+from app.accounting.models import PAYMENT_METHODS, Allocation, JournalEntry, Payment
+from app.accounting.posting import (
+    DocumentFigures,
+    EntryLine,
+    build_credit_note_entry,
+    build_invoice_entry,
+    build_payment_entry,
+    reverse_lines,
+)
+from app.company.models import Company
+from app.company.services import ensure_open_period, get_company
+from app.core import clock
+from app.core.db import use_case, utcnow
+from app.core.errors import (
+    DomainError,
+    Errors,
+    InvalidTransition,
+    InvoiceNotDraft,
+    NotFound,
+    OverAllocation,
+    ValidationFailed,
+)
+from app.core.money import InvalidNumber, money, to_decimal
+from app.core.numbering import draw_number
+from app.extensions import db
+from app.invoicing import events
+from app.invoicing.models import Invoice, InvoiceLine
+from app.invoicing.operations import (
+    build_credit_note,
+    copy_lines,
+    load_invoice,
+    seal_of,
+    snapshot_customer,
+    totals_of,
+)
+from app.invoicing.services import build_draft
+from app.invoicing.validation import parse_date
+
+MAX_AMOUNT = Decimal(10**11)
+
+
+def can_post(invoice: Invoice, company: Company) -> list[str]:
+    """Why `invoice` cannot be posted yet (empty when it can)."""
+    problems = []
+    if invoice.state != "draft":
+        problems.append("It is already posted.")
+    if not invoice.lines:
+        problems.append("Add at least one line.")
+    if not invoice.customer.has_billing_address:
+        problems.append(f"{invoice.customer.name} needs a billing address (street, city, country).")
+    if (
+        company.vat_registered
+        and invoice.customer.is_business
+        and not invoice.customer.vat_id
+        and invoice.doc_type == "invoice"
+    ):
+        problems.append(f"{invoice.customer.name} is a business and needs a VAT id.")
+    if company.lock_date and invoice.invoice_date <= company.lock_date:
+        problems.append(f"Books locked to {company.lock_date:%d %b %Y}; pick a later invoice date.")
+    if invoice.gross_total <= 0 and invoice.doc_type != "credit_note":
+        problems.append("The total must be above zero.")
+    return problems
+
+
+def _figures(invoice: Invoice) -> DocumentFigures:
+    totals = totals_of(invoice)
+    if totals.gross != invoice.gross_total:  # stored totals must be what the lines say
+        raise DomainError(f"{invoice.title}: stored totals differ from its lines.")
+    return DocumentFigures(
+        customer_id=invoice.customer_id,
+        document_id=invoice.id,
+        due_date=invoice.due_date,
+        gross=totals.gross,
+        revenue_by_kind=totals.revenue_by_kind,
+        vat_by_rate={t.rate: t.amount for t in totals.taxes},
+        label=invoice.title,
+    )
+
+
+def _finalise(invoice: Invoice, actor: Any) -> None:
+    """Write the entry, then draw the number last and freeze the document."""
+    series = invoice.doc_type
+    if invoice.doc_type != "proforma":
+        figures = _figures(invoice)
+        is_note = invoice.doc_type == "credit_note"
+        lines = build_credit_note_entry(figures) if is_note else build_invoice_entry(figures)
+        entry = write_entry(
+            journal="credit_notes" if is_note else "sales",
+            entry_date=invoice.invoice_date,
+            description=f"{'Credit note' if is_note else 'Invoice'} to {invoice.customer.name}",
+            lines=lines,
+            invoice_id=invoice.id,
+            actor_id=getattr(actor, "id", None),
+        )
+        invoice.journal_entry_id = entry.id
+    snapshot_customer(invoice)
+    sequence, number = draw_number(series, invoice.invoice_date.year)
+    # One UPDATE freezes the document: no autoflush may write state before the seal.
+    with db.session.no_autoflush:
+        invoice.series, invoice.fiscal_year = series, invoice.invoice_date.year
+        invoice.sequence, invoice.number = sequence, number
+        invoice.state = "posted"
+        invoice.posted_at = utcnow()
+        invoice.posted_by_id = getattr(actor, "id", None)
+        invoice.residual = invoice.gross_total if invoice.doc_type == "invoice" else Decimal("0.00")
+        invoice.seal = seal_of(invoice)
+
+
+@use_case
+def post_invoice(actor: Any, invoice_id: int) -> Invoice:
+    """Validate, write the journal entry, assign the gapless number, freeze the document."""
+    invoice = load_invoice(invoice_id, for_update=True)
+    if invoice.state != "draft":
+        raise InvoiceNotDraft(f"{invoice.title} is already posted.")
+    company = get_company(for_share=True)
+    problems = can_post(invoice, company)
+    if problems:
+        raise InvalidTransition(" ".join(problems))
+    _finalise(invoice, actor)
+    db.session.flush()
+    events.emit("posted", invoice=invoice)
+    return invoice
+
+
+def _parse_payment(
+    amount: Any, on: Any, method: Any, reference: Any, company: Company
+) -> tuple[Decimal, date, str, str]:
+    errors = Errors()
+    value = Decimal(0)
+    try:
+        value = money(amount)
+        if value <= 0 or value > MAX_AMOUNT:
+            errors.add("amount", "Enter an amount above 0.")
+    except InvalidNumber as exc:
+        errors.add("amount", f"Amount {exc}.")
+    day = parse_date(on, "date", errors) if on is not None else clock.today_in(company.timezone)
+    if day and day > clock.today_in(company.timezone):
+        errors.add("date", "A payment cannot be dated in the future.")
+    if method not in PAYMENT_METHODS:
+        errors.add("method", "Choose bank transfer, card or cash.")
+    reference = str(reference or "").strip()
+    if len(reference) > 140:
+        errors.add("reference", "Use at most 140 characters.")
+    errors.raise_if_any()
+    assert day is not None
+    ensure_open_period(company, day)
+    return value, day, str(method), reference
+
+
+@use_case
+def register_payment(
+    actor: Any,
+    invoice_id: int,
+    *,
+    amount: Any,
+    date: Any = None,
+    method: Any = "bank_transfer",
+    reference: Any = "",
+) -> Payment:
+    """Money received against an invoice; anything above its residual becomes customer credit."""
+    invoice = load_invoice(invoice_id, for_update=True)
+    if invoice.doc_type != "invoice" or invoice.state != "posted":
+        raise InvalidTransition("Payments are registered on posted invoices.")
+    if invoice.payment_state == "reversed":
+        raise InvalidTransition(f"{invoice.number} is cancelled; it takes no payments.")
+    company = get_company(for_share=True)
+    value, day, method_, reference_ = _parse_payment(amount, date, method, reference, company)
+    payment = Payment(
+        customer_id=invoice.customer_id,
+        invoice_id=invoice.id,
+        amount=value,
+        date=day,
+        method=method_,
+        reference=reference_,
+        created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(payment)
+    db.session.flush()
+    entry = write_entry(
+        journal="cash" if method_ == "cash" else "bank",
+        entry_date=day,
+        description=f"Payment for {invoice.number}" + (f" ({reference_})" if reference_ else ""),
+        lines=build_payment_entry(
+            amount=value,
+            method=method_,
+            customer_id=invoice.customer_id,
+            invoice_id=invoice.id,
+            label=f"Payment {invoice.number}",
+        ),
+        payment_id=payment.id,
+        actor_id=getattr(actor, "id", None),
+    )
+    payment.entry_id = entry.id
+    allocate_to_invoice(invoice, min(value, invoice.residual), day, payment_id=payment.id)
+    if method_ == "cash":
+        payment.receipt_sequence, payment.receipt_number = draw_number("receipt", day.year)
+        payment.receipt_year = day.year
+    return payment
+
+
+def get_payment(payment_id: Any) -> Payment:
+    payment = db.session.get(Payment, payment_id) if isinstance(payment_id, int) else None
+    if payment is None:
+        raise NotFound("No such payment.")
+    return payment
+
+
+@use_case
+def reverse_payment(actor: Any, payment_id: int, reason: str = "") -> Payment:
+    """Undo a payment (bounced, wrong invoice): a reversing entry; the residuals come back."""
+    payment = get_payment(payment_id)
+    if payment.state != "posted":
+        raise InvalidTransition("This payment is already reversed.")
+    company = get_company(for_share=True)
+    today = clock.today_in(company.timezone)
+    ensure_open_period(company, today)
+    assert payment.entry_id is not None
+    original = db.session.get(JournalEntry, payment.entry_id)
+    assert original is not None
+    lines = reverse_lines(
+        EntryLine(
+            line.account.role or "",
+            line.debit,
+            line.credit,
+            line.label,
+            line.customer_id,
+            line.invoice_id,
+            line.due_date,
+        )
+        for line in original.lines
+    )
+    entry = write_entry(
+        journal=original.journal,
+        entry_date=today,
+        description=f"Reversal of payment {payment.id}" + (f": {reason}" if reason else ""),
+        lines=lines,
+        payment_id=payment.id,
+        reverses_entry_id=original.id,
+        actor_id=getattr(actor, "id", None),
+    )
+    for invoice_id, amount in _allocations_of(payment_id=payment.id):
+        invoice = load_invoice(invoice_id, for_update=True)
+        allocate_to_invoice(invoice, -amount, today, payment_id=payment.id)
+    payment.state = "reversed"
+    payment.reversal_entry_id = entry.id
+    payment.reversed_at = utcnow()
+    payment.reversal_reason = reason
+    return payment
+
+
+def _allocations_of(**source: int) -> list[tuple[int, Decimal]]:
+    column = Allocation.payment_id if "payment_id" in source else Allocation.credit_note_id
+    rows = db.session.execute(
+        select(Allocation.invoice_id, func.sum(Allocation.amount))
+        .where(column == next(iter(source.values())))
+        .group_by(Allocation.invoice_id)
+    ).all()
+    return [(invoice_id, Decimal(total)) for invoice_id, total in rows if total]
+
+
+def _credit_quantities(original: Invoice, lines: Any) -> dict[int, Decimal] | None:
+    """Validate chosen lines and quantities against what is still uncredited."""
+    if lines is None:
+        return None
+    already = dict(
+        db.session.execute(
+            select(InvoiceLine.credited_line_id, func.sum(InvoiceLine.quantity))
+            .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+            .where(Invoice.credited_invoice_id == original.id, Invoice.state == "posted")
+            .group_by(InvoiceLine.credited_line_id)
+        ).all()
+    )
+    by_id = {line.id: line for line in original.lines}
+    errors = Errors()
+    chosen: dict[int, Decimal] = {}
+    if not isinstance(lines, list) or not lines:
+        raise ValidationFailed({"lines": ["Choose at least one line to credit."]})
+    for index, raw in enumerate(lines):
+        where = f"lines[{index}]"
+        line = by_id.get(raw.get("line_id")) if isinstance(raw, dict) else None
+        if line is None:
+            errors.add(f"{where}.line_id", f"Choose a line of {original.number}.")
+            continue
+        try:
+            quantity = to_decimal(raw.get("quantity"), places=3)
+        except InvalidNumber as exc:
+            errors.add(f"{where}.quantity", f"Quantity {exc}.")
+            continue
+        left = line.quantity - Decimal(already.get(line.id) or 0)
+        if quantity <= 0 or quantity > left:
+            errors.add(f"{where}.quantity", f"Enter a quantity above 0 and at most {left}.")
+            continue
+        chosen[line.id] = chosen.get(line.id, Decimal(0)) + quantity
+    errors.raise_if_any()
+    return chosen
+
+
+@use_case
+def issue_credit_note(
+    actor: Any, invoice_id: int, *, reason: str, lines: Any = None, reissue: bool = False
+) -> Invoice:
+    """Post a credit note against a posted invoice, whole or for chosen lines and quantities.
+
+    The note settles what is still open on the invoice; the rest becomes customer credit.
+    With `reissue`, a new draft copy of the invoice is created for correction.
+    """
+    original = load_invoice(invoice_id, for_update=True)
+    if original.doc_type != "invoice" or original.state != "posted":
+        raise InvalidTransition("Credit notes are issued against posted invoices.")
+    if not str(reason or "").strip():
+        raise ValidationFailed({"reason": ["Say why the invoice is credited."]})
+    if credited_total(original.id) >= original.gross_total:
+        raise InvalidTransition(f"{original.number} is already credited in full.")
+    company = get_company(for_share=True)
+    today = clock.today_in(company.timezone)
+    ensure_open_period(company, today)
+    quantities = _credit_quantities(original, lines)
+    note = build_credit_note(
+        original, quantities, str(reason).strip(), today, getattr(actor, "id", None)
+    )
+    if credited_total(original.id) + note.gross_total > original.gross_total:
+        raise OverAllocation(
+            "These quantities would credit more than the invoice total.", field="lines"
+        )
+    _finalise(note, actor)
+    db.session.flush()
+    allocate_to_invoice(
+        original, min(note.gross_total, original.residual), today, credit_note_id=note.id
+    )
+    if reissue:
+        build_draft(
+            actor,
+            lines=copy_lines(original),
+            customer_id=original.customer_id,
+            currency=original.currency,
+            notes=original.notes,
+            terms=original.terms,
+            reference=original.reference,
+            discount_kind=original.discount_kind,
+            discount_value=original.discount_value,
+        )
+    return note
+
+
+def cancel_invoice(actor: Any, invoice_id: int, reason: str = "Cancelled") -> Invoice:
+    """Cancel a posted invoice = a full credit note; the invoice then shows Cancelled."""
+    return issue_credit_note(actor, invoice_id, reason=reason)
+
+
+@use_case
+def apply_credit(actor: Any, invoice_id: int, amount: Any = None) -> Decimal:
+    """Settle an open invoice from the customer's unapplied payments and credit notes."""
+    invoice = load_invoice(invoice_id, for_update=True)
+    if invoice.doc_type != "invoice" or invoice.state != "posted" or invoice.residual <= 0:
+        raise InvalidTransition("Credit is applied to posted invoices with an amount due.")
+    company = get_company(for_share=True)
+    today = clock.today_in(company.timezone)
+    ensure_open_period(company, today)
+    sources = unapplied_sources(invoice.customer_id)
+    available = sum((left for _, _, left in sources), Decimal("0.00"))
+    wanted = invoice.residual
+    if amount not in (None, ""):
+        try:
+            wanted = money(amount)
+        except InvalidNumber as exc:
+            raise ValidationFailed({"amount": [f"Amount {exc}."]}) from None
+        if wanted <= 0:
+            raise ValidationFailed({"amount": ["Enter an amount above 0."]})
+        if wanted > invoice.residual or wanted > available:
+            raise OverAllocation(
+                f"At most {min(invoice.residual, available)} can be applied.", field="amount"
+            )
+    remaining = min(wanted, available)
+    if remaining <= 0:
+        raise InvalidTransition(f"{invoice.customer.name} has no unapplied credit.")
+    applied = Decimal("0.00")
+    for kind, source_id, left in sources:
+        take = min(left, remaining - applied)
+        if take <= 0:
+            break
+        allocate_to_invoice(invoice, take, today, **{f"{kind}_id": source_id})
+        applied += take
+    return applied

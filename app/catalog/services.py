@@ -1,0 +1,110 @@
+"""Creating, changing and searching catalog items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from app.catalog.models import ITEM_KINDS, RATE_KINDS, CatalogItem
+from app.core.db import use_case
+from app.core.errors import Errors, NotFound
+from app.core.money import InvalidNumber, money, to_decimal
+from app.extensions import db
+
+FIELDS = [
+    "sku",
+    "name",
+    "kind",
+    "rate_kind",
+    "unit",
+    "price",
+    "vat_rate",
+    "currency",
+    "group",
+    "barcode",
+    "active",
+]
+MAX_PRICE = 10**9
+
+
+def get_item(item_id: int) -> CatalogItem:
+    item = db.session.get(CatalogItem, item_id) if isinstance(item_id, int) else None
+    if item is None:
+        raise NotFound("No such catalog item.", field="catalog_item_id")
+    return item
+
+
+def search_items(q: str = "", kind: str | None = None) -> Any:
+    stmt = select(CatalogItem).where(CatalogItem.active.is_(True)).order_by(CatalogItem.name)
+    if kind:
+        stmt = stmt.where(CatalogItem.kind == kind)
+    if q:
+        like = f"%{q.strip().lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(CatalogItem.name).like(like),
+                func.lower(CatalogItem.sku).like(like),
+                CatalogItem.barcode == q.strip(),
+            )
+        )
+    return stmt
+
+
+def clean_item_values(
+    values: dict[str, Any], errors: Errors, *, creating: bool, prefix: str = ""
+) -> dict[str, Any]:
+    """Validate item fields; `prefix` lets the CSV import name the row."""
+    for field in sorted(set(values) - set(FIELDS)):
+        errors.add(prefix + field, "This field cannot be set.")
+    clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if k in FIELDS}
+    if (creating or "name" in clean) and not clean.get("name"):
+        errors.add(prefix + "name", "Enter a name.")
+    if (creating or "kind" in clean) and clean.get("kind") not in ITEM_KINDS:
+        errors.add(prefix + "kind", f"Choose one of: {', '.join(ITEM_KINDS)}.")
+    if clean.get("rate_kind") not in (None, "", *RATE_KINDS):
+        errors.add(prefix + "rate_kind", f"Choose one of: {', '.join(RATE_KINDS)}.")
+    if clean.get("rate_kind") == "":
+        clean["rate_kind"] = None
+    if clean.get("sku") == "":
+        clean["sku"] = None
+    for field, places in (("price", 2), ("vat_rate", 2)):
+        if creating and field not in clean:
+            errors.add(prefix + field, "Enter a value.")
+            continue
+        if field in clean:
+            try:
+                number = money(clean[field]) if places == 2 else to_decimal(clean[field])
+            except InvalidNumber as exc:
+                errors.add(prefix + field, f"{field.replace('_', ' ').capitalize()} {exc}.")
+                continue
+            if number < 0 or number > MAX_PRICE or (field == "vat_rate" and number > 100):
+                errors.add(prefix + field, "Enter a value between 0 and the allowed maximum.")
+            clean[field] = number
+    return clean
+
+
+@use_case
+def create_item(actor: Any, **values: Any) -> CatalogItem:
+    errors = Errors()
+    clean = clean_item_values(values, errors, creating=True)
+    if clean.get("sku") and db.session.scalar(
+        select(CatalogItem.id).where(CatalogItem.sku == clean["sku"])
+    ):
+        errors.add("sku", "An item with this SKU exists already.")
+    errors.raise_if_any()
+    item = CatalogItem(**clean)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+@use_case
+def update_item(actor: Any, item_id: int, **values: Any) -> CatalogItem:
+    item = get_item(item_id)
+    errors = Errors()
+    clean = clean_item_values(values, errors, creating=False)
+    errors.raise_if_any()
+    for key, value in clean.items():
+        setattr(item, key, value)
+    return item

@@ -1,0 +1,71 @@
+"""Command-line entry points: demo data, ledger verification, users."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.core.errors import DomainError
+
+demo_cli = AppGroup("demo", help="Demo data for trying Fieldpost.")
+ledger_cli = AppGroup("ledger", help="Ledger checks.")
+users_cli = AppGroup("users", help="User accounts.")
+
+
+@demo_cli.command("load")
+@click.option("--quiet", is_flag=True, help="Do not print the demo logins.")
+def demo_load(quiet: bool) -> None:
+    """Load a believable company with users, customers, catalog and invoices (once)."""
+    from app.demo import load_demo
+
+    logins = load_demo(progress=click.echo)
+    if logins is None:
+        click.echo("Demo data is already loaded.")
+        return
+    if not quiet:
+        click.echo("\nDemo logins (password for all: see below)")
+        for email, role, password in logins:
+            click.echo(f"  {role:<11} {email:<32} {password}")
+
+
+@ledger_cli.command("verify")
+def ledger_verify() -> None:
+    """Check every ledger invariant; exit 1 naming each violation."""
+    from app.accounting.verify import ledger_summary, verify_ledger
+
+    problems = verify_ledger()
+    if problems:
+        for problem in problems:
+            click.echo(problem, err=True)
+        click.echo(f"{len(problems)} violation(s)", err=True)
+        sys.exit(1)
+    click.echo(ledger_summary())
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option(
+    "--role", required=True, type=click.Choice(["admin", "dispatcher", "technician", "bookkeeper"])
+)
+@click.option("--name", default="")
+@click.password_option(help="Asked for when not given.")
+def users_create(email: str, role: str, name: str, password: str) -> None:
+    """Create a user with a hashed password."""
+    from app.auth.services import create_user
+
+    try:
+        user = create_user(None, email=email, role=role, password=password, name=name)
+    except DomainError as error:
+        for field, messages in error.fields.items() or {"": [error.message]}.items():
+            click.echo(f"{field}: {'; '.join(messages)}", err=True)
+        sys.exit(1)
+    click.echo(f"Created {user.role} {user.email}")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(ledger_cli)
+    app.cli.add_command(users_cli)

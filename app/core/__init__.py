@@ -1,0 +1,1 @@
+"""Shared kernel: money, database helpers, numbering, clock, errors, state tables."""

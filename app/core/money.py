@@ -1,0 +1,75 @@
+"""Money and decimal parsing. Decimal only: floats are refused wherever a number enters."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+class InvalidNumber(ValueError):
+    """A value that is not an acceptable decimal for its field; the message says why."""
+
+
+def to_decimal(value: object, *, places: int = 2) -> Decimal:
+    """Parse `value` exactly; refuse floats, NaN, infinities and more than `places` decimals.
+
+    Accepts Decimal, int and strings with a dot or a comma as decimal separator
+    (tablets send what the locale keyboard types).
+    """
+    if isinstance(value, bool | float):
+        raise InvalidNumber("must be given as a decimal string, not a float")
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, str):
+        text = value.strip().replace("\u2212", "-")
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise InvalidNumber("is not a number") from None
+    else:
+        raise InvalidNumber("is not a number")
+    if not number.is_finite():
+        raise InvalidNumber("must be a finite number")
+    exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if -exponent > places and number != number.quantize(Decimal(1).scaleb(-places)):
+        raise InvalidNumber(f"allows at most {places} decimals")
+    return number.quantize(Decimal(1).scaleb(-places))
+
+
+def money(value: object) -> Decimal:
+    """An amount in currency units with exactly two decimals."""
+    return to_decimal(value, places=2)
+
+
+def round_money(value: Decimal) -> Decimal:
+    """Half-up to the cent: the EN 16931 rounding rule used for line nets and VAT."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """Split `total` across `weights` proportionally, in cents, summing exactly to `total`.
+
+    Largest-remainder method: every share is floored to the cent, then the cents left
+    over go to the largest remainders (ties to the earlier item), so nothing leaks.
+    """
+    if not weights:
+        return []
+    weight_sum = sum(weights, ZERO)
+    if weight_sum == 0:
+        return [ZERO for _ in weights]
+    total_cents = int(total * 100)
+    raw = [Decimal(total_cents) * w / weight_sum for w in weights]
+    floors = [int(r) for r in raw]  # int() truncates toward zero, same sign as total
+    left = total_cents - sum(floors)
+    step = 1 if left >= 0 else -1
+    order = sorted(range(len(raw)), key=lambda i: (-(abs(raw[i] - floors[i])), i))
+    for i in order[: abs(left)]:
+        floors[i] += step
+    return [Decimal(c).scaleb(-2).quantize(CENT) for c in floors]

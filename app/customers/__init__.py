@@ -1,0 +1,1 @@
+"""Customers: who is billed, where, and on what payment terms."""

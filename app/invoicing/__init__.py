@@ -1,0 +1,1 @@
+"""Documents: invoice, credit-note and proforma drafts, their lines and totals."""

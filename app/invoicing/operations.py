@@ -1,0 +1,236 @@
+"""Flush-only operations on documents, called by invoicing's and accounting's use cases."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from app.catalog.models import CatalogItem
+from app.company.models import Company
+from app.core.errors import Errors, NotFound
+from app.core.money import ZERO
+from app.customers.models import Customer
+from app.extensions import db
+from app.invoicing.calculations import LineInput, compute_totals
+from app.invoicing.models import Invoice, InvoiceLine, InvoiceTax
+from app.invoicing.validation import MAX_LINES, clean_line
+
+
+def default_vat_rate(company: Company) -> Decimal:
+    return company.default_vat_rate if company.vat_registered else ZERO
+
+
+def due_date_for(customer: Customer, company: Company, invoice_date: date) -> date:
+    terms = customer.payment_terms_days
+    if terms is None:
+        terms = company.default_payment_terms_days
+    return invoice_date + timedelta(days=terms)
+
+
+def clean_lines(raw_lines: Any, company: Company, errors: Errors) -> list[dict[str, Any]]:
+    if not isinstance(raw_lines, list):
+        errors.add("lines", "Give the lines as a list.")
+        return []
+    if len(raw_lines) > MAX_LINES:
+        errors.add("lines", f"At most {MAX_LINES} lines per document.")
+        return []
+    cleaned = []
+    for index, raw in enumerate(raw_lines):
+        if not isinstance(raw, dict):
+            errors.add(f"lines[{index}]", "Each line needs description, quantity and price.")
+            continue
+        cleaned.append(clean_line(raw, index, errors, default_vat_rate(company)))
+    for index, line in enumerate(cleaned):
+        item_id = line.get("catalog_item_id")
+        if item_id and db.session.get(CatalogItem, item_id) is None:
+            errors.add(f"lines[{index}].catalog_item_id", "No such catalog item.")
+    return cleaned
+
+
+def replace_lines(invoice: Invoice, lines: list[dict[str, Any]]) -> None:
+    invoice.lines.clear()
+    db.session.flush()
+    for position, values in enumerate(lines, start=1):
+        invoice.lines.append(InvoiceLine(position=position, net=ZERO, **values))
+    recompute(invoice)
+
+
+def recompute(invoice: Invoice) -> None:
+    """Refresh line nets, VAT lines and totals from the lines (drafts only)."""
+    totals = compute_totals(
+        [
+            LineInput(
+                line.quantity, line.unit_price, line.discount_percent, line.vat_rate, line.kind
+            )
+            for line in invoice.lines
+        ],
+        invoice.discount_kind,
+        invoice.discount_value,
+    )
+    for line, net in zip(invoice.lines, totals.line_nets, strict=True):
+        line.net = net
+    invoice.taxes.clear()
+    db.session.flush()
+    invoice.taxes.extend(
+        InvoiceTax(rate=t.rate, base=t.base, amount=t.amount) for t in totals.taxes
+    )
+    invoice.subtotal = totals.subtotal
+    invoice.discount_total = totals.discount
+    invoice.net_total = totals.net
+    invoice.vat_total = totals.vat
+    invoice.gross_total = totals.gross
+    invoice.residual = totals.gross
+
+
+def totals_of(invoice: Invoice) -> Any:
+    return compute_totals(
+        [
+            LineInput(
+                line.quantity, line.unit_price, line.discount_percent, line.vat_rate, line.kind
+            )
+            for line in invoice.lines
+        ],
+        invoice.discount_kind,
+        invoice.discount_value,
+    )
+
+
+def load_invoice(invoice_id: Any, *, for_update: bool = False) -> Invoice:
+    if not isinstance(invoice_id, int) or isinstance(invoice_id, bool):
+        raise NotFound("No such invoice.")
+    invoice = db.session.get(Invoice, invoice_id, with_for_update=for_update or None)
+    if invoice is None:
+        raise NotFound("No such invoice.")
+    return invoice
+
+
+def snapshot_customer(invoice: Invoice) -> None:
+    customer = invoice.customer
+    invoice.billing_name = customer.name
+    invoice.billing_address = "\n".join(customer.address_lines)
+    invoice.billing_vat_id = customer.vat_id
+    invoice.billing_email = customer.email
+
+
+def seal_of(invoice: Invoice) -> str:
+    """A hash of everything a posted document says; `ledger verify` recomputes it."""
+    content = {
+        "number": invoice.number,
+        "doc_type": invoice.doc_type,
+        "customer": [
+            invoice.customer_id,
+            invoice.billing_name,
+            invoice.billing_address,
+            invoice.billing_vat_id,
+        ],
+        "dates": [str(invoice.invoice_date), str(invoice.due_date)],
+        "currency": invoice.currency,
+        "totals": [
+            str(v)
+            for v in (
+                invoice.subtotal,
+                invoice.discount_total,
+                invoice.net_total,
+                invoice.vat_total,
+                invoice.gross_total,
+            )
+        ],
+        "lines": [
+            [
+                line.description,
+                str(line.quantity),
+                line.unit,
+                str(line.unit_price),
+                str(line.discount_percent),
+                str(line.vat_rate),
+                line.kind,
+                str(line.net),
+            ]
+            for line in invoice.lines
+        ],
+        "taxes": [[str(t.rate), str(t.base), str(t.amount)] for t in invoice.taxes],
+        "credited": invoice.credited_invoice_id,
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def copy_lines(source: Invoice) -> list[dict[str, Any]]:
+    return [
+        {
+            "description": line.description,
+            "quantity": line.quantity,
+            "unit": line.unit,
+            "unit_price": line.unit_price,
+            "discount_percent": line.discount_percent,
+            "vat_rate": line.vat_rate,
+            "kind": line.kind,
+            "catalog_item_id": line.catalog_item_id,
+            "source_order_id": line.source_order_id,
+        }
+        for line in source.lines
+    ]
+
+
+def build_credit_note(
+    original: Invoice,
+    quantities: dict[int, Decimal] | None,
+    reason: str,
+    credit_date: date,
+    actor_id: int | None,
+) -> Invoice:
+    """A credit-note draft mirroring `original`, whole or for the given line quantities.
+
+    The document discount is carried over as the same share of what is credited, so a
+    full credit note reproduces the invoice's totals to the cent.
+    """
+    note = Invoice(
+        doc_type="credit_note",
+        customer_id=original.customer_id,
+        invoice_date=credit_date,
+        due_date=credit_date,
+        currency=original.currency,
+        reference=original.number or "",
+        reason=reason,
+        credited_invoice_id=original.id,
+        created_by_id=actor_id,
+        notes=f"Credit note for invoice {original.number}.",
+    )
+    if quantities is None:
+        note.discount_kind, note.discount_value = original.discount_kind, original.discount_value
+        for line in original.lines:
+            note.lines.append(_credit_line(line, line.quantity))
+    else:
+        if original.discount_kind == "percent":
+            note.discount_kind, note.discount_value = "percent", original.discount_value
+        for line in original.lines:
+            if quantities.get(line.id):
+                note.lines.append(_credit_line(line, quantities[line.id]))
+    db.session.add(note)
+    db.session.flush()
+    recompute(note)
+    if quantities is not None and original.discount_kind == "amount" and original.subtotal:
+        # A fixed discount is credited in proportion to the part of the subtotal credited.
+        share = note.subtotal * original.discount_total / original.subtotal
+        note.discount_kind, note.discount_value = "amount", share.quantize(Decimal("0.01"))
+        recompute(note)
+    return note
+
+
+def _credit_line(line: InvoiceLine, quantity: Decimal) -> InvoiceLine:
+    return InvoiceLine(
+        position=line.position,
+        description=line.description,
+        quantity=quantity,
+        unit=line.unit,
+        unit_price=line.unit_price,
+        discount_percent=line.discount_percent,
+        vat_rate=line.vat_rate,
+        kind=line.kind,
+        net=ZERO,
+        catalog_item_id=line.catalog_item_id,
+        source_order_id=line.source_order_id,
+        credited_line_id=line.id,
+    )

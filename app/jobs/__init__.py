@@ -1,0 +1,1 @@
+"""Scheduled work, run in one dedicated process (`flask jobs run`)."""

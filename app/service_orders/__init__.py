@@ -1,0 +1,1 @@
+"""Service orders: visits, time entries, parts, reports, signatures, invoicing of work."""

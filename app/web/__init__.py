@@ -1,0 +1,60 @@
+"""HTML plumbing shared by every module's pages: sign-in loader, errors, headers, filters."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db, login_manager
+from app.web.formatting import register_filters
+
+
+def register_web(app: Flask) -> None:
+    from app.auth.routes import bp as auth_bp
+    from app.web.routes import bp as web_bp
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.session_protection = "strong"
+    register_filters(app)
+    app.register_blueprint(web_bp)
+    app.register_blueprint(auth_bp)
+    app.after_request(_security_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> object:
+    from app.auth.models import User
+
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _security_headers(response):  # type: ignore[no-untyped-def]
+    headers = response.headers
+    headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+    )
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
+    return response
+
+
+def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    return render_template("web/error.html", error=error), error.code or 500
+
+
+def _unexpected_error(error: Exception):  # type: ignore[no-untyped-def]
+    # Never a traceback in front of a user; the log has it.
+    from flask import current_app
+
+    db.session.rollback()
+    current_app.logger.exception("Unhandled error")
+    if current_app.config.get("PROPAGATE_EXCEPTIONS"):
+        raise error
+    return render_template("web/error.html", error=None), 500
