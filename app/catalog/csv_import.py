@@ -158,8 +158,14 @@ def _column_name(header: list[str], key: str) -> str:
     return key
 
 
-def _clean_row(number: int, raw: dict[str, str], header: list[str], report: ImportReport,
-               units: set[str], currencies: set[str]) -> dict[str, Any]:  # fmt: skip
+def _clean_row(
+    number: int,
+    raw: dict[str, str],
+    header: list[str],
+    report: ImportReport,
+    units: set[str],
+    currencies: set[str],
+) -> dict[str, Any]:
     def fail(key: str, message: str) -> None:
         report.errors.append(RowError(number, _column_name(header, key), message))
 
@@ -187,8 +193,10 @@ def _clean_row(number: int, raw: dict[str, str], header: list[str], report: Impo
     if values["unit"] not in units:
         fail("unit", f"Unknown unit {values['unit']!r}; add it in the catalog settings first.")
     if values["currency"] not in currencies:
-        fail("currency", f"Unknown currency {values['currency']!r}; allowed: "
-                         f"{', '.join(sorted(currencies))}.")  # fmt: skip
+        fail(
+            "currency",
+            f"Unknown currency {values['currency']!r}; allowed: {', '.join(sorted(currencies))}.",
+        )
     if kind == "labour" and not values["rate_kind"]:
         fail("rate_kind", "Labour needs a rate kind: normal, overtime or travel.")
     for key, limit in (("name", 200), ("group", 100), ("sku", 64)):
@@ -207,11 +215,11 @@ def _plan(data: bytes) -> ImportReport:
     report = ImportReport()
     units, currencies = unit_codes(), currency_codes()
     skus = [r.get("sku", "").strip() for _, r in rows if r.get("sku", "").strip()]
-    existing = dict(
-        db.session.execute(select(CatalogItem.sku, CatalogItem.id).where(CatalogItem.sku.in_(skus)))
-        .tuples()
-        .all()
-    ) if skus else {}  # fmt: skip
+    existing = (
+        set(db.session.scalars(select(CatalogItem.sku).where(CatalogItem.sku.in_(skus))))
+        if skus
+        else set()
+    )
     seen: dict[str, int] = {}
     for number, raw in rows:
         clean = _clean_row(number, raw, header, report, units, currencies)
@@ -243,10 +251,14 @@ def import_catalog(actor: Any, data: bytes) -> ImportReport:
     if report.errors:
         raise CatalogImportFailed(report.errors)
     skus = [r.values["sku"] for r in report.rows if r.action == "update"]
-    by_sku = {
-        item.sku: item
-        for item in db.session.scalars(select(CatalogItem).where(CatalogItem.sku.in_(skus)))
-    } if skus else {}  # fmt: skip
+    by_sku = (
+        {
+            item.sku: item
+            for item in db.session.scalars(select(CatalogItem).where(CatalogItem.sku.in_(skus)))
+        }
+        if skus
+        else {}
+    )
     for row in report.rows:
         if row.action == "update":
             item = by_sku[row.values["sku"]]

@@ -108,9 +108,13 @@ def _load_for_invoicing(actor: Any, order_ids: Any) -> list[ServiceOrder]:
     if len(customers) > 1:
         names = ", ".join(f"{o.reference} ({o.customer.name})" for o in orders)
         raise ValidationFailed(
-            {"order_ids": [f"One invoice bills one customer; these orders belong to "
-                           f"different customers: {names}."]}
-        )  # fmt: skip
+            {
+                "order_ids": [
+                    f"One invoice bills one customer; these orders belong to "
+                    f"different customers: {names}."
+                ]
+            }
+        )
     return orders
 
 
@@ -244,8 +248,10 @@ def invoice_orders(actor: Any, order_ids: list[int], *, invoice_date: date | Non
     company = get_company()
     lines = build_order_lines(orders, company)
     references = ", ".join(o.reference for o in orders)
-    header: dict[str, Any] = {"customer_id": orders[0].customer_id,
-                              "notes": f"Service orders: {references}."}  # fmt: skip
+    header: dict[str, Any] = {
+        "customer_id": orders[0].customer_id,
+        "notes": f"Service orders: {references}.",
+    }
     if invoice_date is not None:
         header["invoice_date"] = invoice_date
     sources = [line.pop("source_order_id") for line in lines]

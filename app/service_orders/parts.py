@@ -156,10 +156,14 @@ def add_part(
     else:
         values = _free_line(
             actor,
-            {"description": description, "unit": unit, "unit_price": unit_price,
-             "vat_rate": vat_rate},
+            {
+                "description": description,
+                "unit": unit,
+                "unit_price": unit_price,
+                "vat_rate": vat_rate,
+            },
             errors,
-        )  # fmt: skip
+        )
     errors.raise_if_any()
     ensure_work_open(actor, order)
     start_if_scheduled(order)
@@ -214,9 +218,13 @@ def return_part(
     left = used.quantity - returned_quantity(used.id)
     if amount > left:
         raise ValidationFailed(
-            {"quantity": [f"Only {left.normalize():f} {used.unit} of {used.description} "
-                          "were used and not yet returned."]}
-        )  # fmt: skip
+            {
+                "quantity": [
+                    f"Only {left.normalize():f} {used.unit} of {used.description} "
+                    "were used and not yet returned."
+                ]
+            }
+        )
     ensure_work_open(actor, order)
     mark_work_changed(order)
     usage = PartUsage(
@@ -246,8 +254,11 @@ def price_part(actor: Any, usage_id: int, *, unit_price: Any, vat_rate: Any = No
     order = load_order(actor, usage.order_id, for_update=True)
     errors = Errors()
     price = _price(unit_price, "unit_price", errors)
-    rate = usage.vat_rate if vat_rate in (None, "") else _price(vat_rate, "vat_rate", errors,
-                                                                  Decimal(100))  # fmt: skip
+    rate = (
+        usage.vat_rate
+        if vat_rate in (None, "")
+        else _price(vat_rate, "vat_rate", errors, Decimal(100))
+    )
     if usage.is_return:
         errors.add("usage_id", "A return takes the price of the part it returns.")
     errors.raise_if_any()

@@ -176,23 +176,30 @@ def _site(order: ServiceOrder) -> dict[str, Any] | None:
     site = order.site
     if site is None:
         return None
-    return {"id": site.id, "name": site.name, "address_lines": site.address_lines,
-            "access_notes": site.access_notes}  # fmt: skip
+    return {
+        "id": site.id,
+        "name": site.name,
+        "address_lines": site.address_lines,
+        "access_notes": site.access_notes,
+    }
 
 
 def _contact(order: ServiceOrder) -> dict[str, Any] | None:
     contact = order.contact
     if contact is None:
         return None
-    return {"id": contact.id, "name": contact.name, "phone": contact.phone,
-            "email": contact.email}  # fmt: skip
+    return {"id": contact.id, "name": contact.name, "phone": contact.phone, "email": contact.email}
 
 
 def _signature(order: ServiceOrder) -> dict[str, Any] | None:
     if order.signed_at is None:
         return None
-    return {"signed_by_name": order.signed_by_name, "signed_at": order.signed_at,
-            "outdated": order.signature_outdated, "path": order.signature_path}  # fmt: skip
+    return {
+        "signed_by_name": order.signed_by_name,
+        "signed_at": order.signed_at,
+        "outdated": order.signature_outdated,
+        "path": order.signature_path,
+    }
 
 
 def running_timer(actor: Any, technician_id: int | None = None) -> TimeEntry | None:

@@ -27,8 +27,14 @@ from app.service_orders.operations import (
     transition,
 )
 
-ORDER_FIELDS = ["customer_id", "site_id", "contact_id", "description", "priority",
-                "call_out_item_id"]  # fmt: skip
+ORDER_FIELDS = [
+    "customer_id",
+    "site_id",
+    "contact_id",
+    "description",
+    "priority",
+    "call_out_item_id",
+]
 
 
 def _ref(model: Any, value: Any, field: str, errors: Errors, label: str) -> Any:

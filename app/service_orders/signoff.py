@@ -67,8 +67,9 @@ def update_report(actor: Any, order_id: int, text: str) -> ServiceOrder:
     """The technician's account of the work done."""
     order = load_order(actor, order_id, for_update=True)
     if not isinstance(text, str) or len(text) > MAX_REPORT:
-        raise ValidationFailed({"report": [f"Write the report as text, at most {MAX_REPORT} "
-                                           "characters."]})  # fmt: skip
+        raise ValidationFailed(
+            {"report": [f"Write the report as text, at most {MAX_REPORT} characters."]}
+        )
     ensure_work_open(actor, order)
     order.report = text.strip()
     return order
@@ -88,9 +89,13 @@ def add_photo(
         raise UploadRefused({"photo": ["Choose a photo to upload."]})
     if len(data) > limit:
         raise UploadRefused(
-            {"photo": [f"The photo is {len(data) / 1048576:.1f} MB; the limit is "
-                       f"{limit / 1048576:.0f} MB."]}
-        )  # fmt: skip
+            {
+                "photo": [
+                    f"The photo is {len(data) / 1048576:.1f} MB; the limit is "
+                    f"{limit / 1048576:.0f} MB."
+                ]
+            }
+        )
     kind = sniff_image(data)
     if kind is None:
         raise UploadRefused({"photo": ["Upload a JPEG, PNG or WebP image."]})

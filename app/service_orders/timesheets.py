@@ -108,8 +108,14 @@ def _day_total(technician_id: int, day: date, exclude: int | None) -> int:
     return int(db.session.scalar(stmt) or 0)
 
 
-def _check_day(technician_id: int, day: date, minutes: int, errors: Errors, field: str,
-               exclude: int | None = None) -> None:  # fmt: skip
+def _check_day(
+    technician_id: int,
+    day: date,
+    minutes: int,
+    errors: Errors,
+    field: str,
+    exclude: int | None = None,
+) -> None:
     total = _day_total(technician_id, day, exclude) + minutes
     if total > DAY_MINUTES:
         errors.add(
@@ -298,8 +304,12 @@ def log_time(
     order = load_order(actor, order_id, for_update=True)
     technician = _prepare(actor, order, technician_id, errors)
     _check_rate(rate_kind, errors)
-    values = {"minutes": minutes, "started_at": started_at, "ended_at": ended_at,
-              "work_date": work_date}  # fmt: skip
+    values = {
+        "minutes": minutes,
+        "started_at": started_at,
+        "ended_at": ended_at,
+        "work_date": work_date,
+    }
     start, end, actual, day = _span(values, errors)
     errors.raise_if_any()
     ensure_work_open(actor, order)

@@ -27,28 +27,49 @@ class World:
         self.customer = CustomerFactory(name="Acme Facilities")
         self.other_customer = CustomerFactory(name="Brightside Hotels")
         self.normal = CatalogItemFactory(
-            sku="LAB-N", name="Labour", kind="labour", rate_kind="normal", unit="h",
-            price=Decimal("68.00"), vat_rate=Decimal("13.50"),
-        )  # fmt: skip
-        self.overtime = CatalogItemFactory(
-            sku="LAB-O", name="Labour, overtime", kind="labour", rate_kind="overtime", unit="h",
-            price=Decimal("95.00"), vat_rate=Decimal("13.50"),
-        )  # fmt: skip
-        self.travel = CatalogItemFactory(
-            sku="LAB-T", name="Travel", kind="labour", rate_kind="travel", unit="h",
-            price=Decimal("45.00"), vat_rate=Decimal("13.50"),
-        )  # fmt: skip
-        self.fee = CatalogItemFactory(
-            sku="FEE", name="Call-out fee", kind="fee", price=Decimal("55.00"),
+            sku="LAB-N",
+            name="Labour",
+            kind="labour",
+            rate_kind="normal",
+            unit="h",
+            price=Decimal("68.00"),
             vat_rate=Decimal("13.50"),
-        )  # fmt: skip
+        )
+        self.overtime = CatalogItemFactory(
+            sku="LAB-O",
+            name="Labour, overtime",
+            kind="labour",
+            rate_kind="overtime",
+            unit="h",
+            price=Decimal("95.00"),
+            vat_rate=Decimal("13.50"),
+        )
+        self.travel = CatalogItemFactory(
+            sku="LAB-T",
+            name="Travel",
+            kind="labour",
+            rate_kind="travel",
+            unit="h",
+            price=Decimal("45.00"),
+            vat_rate=Decimal("13.50"),
+        )
+        self.fee = CatalogItemFactory(
+            sku="FEE",
+            name="Call-out fee",
+            kind="fee",
+            price=Decimal("55.00"),
+            vat_rate=Decimal("13.50"),
+        )
         self.valve = CatalogItemFactory(
             sku="VALVE", name="Radiator valve", price=Decimal("24.90"), vat_rate=Decimal("23.00")
         )
         self.pipe = CatalogItemFactory(
-            sku="PIPE", name="Copper pipe", unit="m", price=Decimal("8.75"),
+            sku="PIPE",
+            name="Copper pipe",
+            unit="m",
+            price=Decimal("8.75"),
             vat_rate=Decimal("23.00"),
-        )  # fmt: skip
+        )
 
     def order(self, *, customer: Any = None, fee: bool = False, **values: Any) -> Any:
         values.setdefault("description", "Boiler pressure drops overnight")
@@ -73,8 +94,14 @@ class World:
         order = self.scheduled(*techs, **values)
         return services.start_order(self.dispatcher, order.id)
 
-    def done(self, minutes: int = 60, *, parts: tuple[tuple[Any, str], ...] = (),
-             tech: Any = None, **values: Any) -> Any:  # fmt: skip
+    def done(
+        self,
+        minutes: int = 60,
+        *,
+        parts: tuple[tuple[Any, str], ...] = (),
+        tech: Any = None,
+        **values: Any,
+    ) -> Any:
         from app.service_orders import parts as parts_services
         from app.service_orders import timesheets
 

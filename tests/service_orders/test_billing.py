@@ -36,9 +36,17 @@ def test_billed_minutes_entry_scope_rounds_each_entry() -> None:
 
 @pytest.mark.parametrize(
     ("step", "scope", "expected"),
-    [(1, "order", 47), (5, "order", 50), (15, "order", 60), (30, "order", 60),
-     (1, "entry", 47), (5, "entry", 55), (15, "entry", 60), (30, "entry", 90)],
-)  # fmt: skip
+    [
+        (1, "order", 47),
+        (5, "order", 50),
+        (15, "order", 60),
+        (30, "order", 60),
+        (1, "entry", 47),
+        (5, "entry", 55),
+        (15, "entry", 60),
+        (30, "entry", 90),
+    ],
+)
 def test_billed_minutes_follow_each_policy(step: int, scope: str, expected: int) -> None:
     entries = [Entry("normal", 12), Entry("normal", 23), Entry("normal", 12)]
     assert billed_minutes(entries, Policy(step, scope)) == {"normal": expected}

@@ -25,10 +25,18 @@ D = Decimal
 
 def _lines(invoice: Invoice) -> list[tuple[Any, ...]]:
     return [
-        (line.description, line.quantity, line.unit, line.unit_price, line.vat_rate, line.kind,
-         line.net, line.source_order_id)
+        (
+            line.description,
+            line.quantity,
+            line.unit,
+            line.unit_price,
+            line.vat_rate,
+            line.kind,
+            line.net,
+            line.source_order_id,
+        )
         for line in invoice.lines
-    ]  # fmt: skip
+    ]
 
 
 def _invoices(session: Any) -> int:
@@ -45,22 +53,56 @@ def test_invoice_order_builds_lines_and_totals_to_the_cent(world: Any, policy: A
     invoice = invoice_order(world.dispatcher, order.id)
     ref = order.reference
     assert _lines(invoice) == [
-        (f"Labour ({ref})", D("1.250"), "h", D("68.00"), D("13.50"), "labour", D("85.00"),
-         order.id),
-        (f"Call-out fee ({ref})", D("1.000"), "pcs", D("55.00"), D("13.50"), "other", D("55.00"),
-         order.id),
-        (f"Radiator valve ({ref})", D("2.000"), "pcs", D("24.90"), D("23.00"), "parts",
-         D("49.80"), order.id),
-        (f"Copper pipe ({ref})", D("3.500"), "m", D("8.75"), D("23.00"), "parts", D("30.63"),
-         order.id),
-    ]  # fmt: skip
+        (
+            f"Labour ({ref})",
+            D("1.250"),
+            "h",
+            D("68.00"),
+            D("13.50"),
+            "labour",
+            D("85.00"),
+            order.id,
+        ),
+        (
+            f"Call-out fee ({ref})",
+            D("1.000"),
+            "pcs",
+            D("55.00"),
+            D("13.50"),
+            "other",
+            D("55.00"),
+            order.id,
+        ),
+        (
+            f"Radiator valve ({ref})",
+            D("2.000"),
+            "pcs",
+            D("24.90"),
+            D("23.00"),
+            "parts",
+            D("49.80"),
+            order.id,
+        ),
+        (
+            f"Copper pipe ({ref})",
+            D("3.500"),
+            "m",
+            D("8.75"),
+            D("23.00"),
+            "parts",
+            D("30.63"),
+            order.id,
+        ),
+    ]
     assert [(t.rate, t.base, t.amount) for t in invoice.taxes] == [
         (D("13.50"), D("140.00"), D("18.90")),
         (D("23.00"), D("80.43"), D("18.50")),
     ]
     assert (invoice.net_total, invoice.vat_total, invoice.gross_total) == (
-        D("220.43"), D("37.40"), D("257.83"),
-    )  # fmt: skip
+        D("220.43"),
+        D("37.40"),
+        D("257.83"),
+    )
     assert order.invoice_id == invoice.id
 
 
@@ -76,7 +118,7 @@ def test_invoice_groups_labour_by_rate_kind(world: Any, policy: Any) -> None:
     assert lines == [
         ("Labour", D("1.250"), D("85.00")),
         ("Travel", D("0.500"), D("22.50")),
-    ]  # fmt: skip
+    ]
 
 
 def test_ten_one_minute_entries_bill_quarter_hour_per_order(world: Any, policy: Any) -> None:
@@ -129,11 +171,13 @@ def test_combined_orders_make_one_draft_with_lines_per_order(world: Any) -> None
         (first.id, "labour", D("1.000")),
         (first.id, "parts", D("1.000")),
         (second.id, "labour", D("0.500")),
-    ]  # fmt: skip
+    ]
     # 102.00 at 13.5 % -> 13.77 VAT; 24.90 at 23 % -> 5.73 VAT.
     assert (invoice.net_total, invoice.vat_total, invoice.gross_total) == (
-        D("126.90"), D("19.50"), D("146.40"),
-    )  # fmt: skip
+        D("126.90"),
+        D("19.50"),
+        D("146.40"),
+    )
     assert first.invoice_id == second.invoice_id == invoice.id
 
 

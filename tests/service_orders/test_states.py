@@ -42,9 +42,12 @@ def _call(world: Any, action: str, order_id: int) -> Any:
     actor = world.dispatcher
     if action == "schedule":
         return services.schedule_order(
-            actor, order_id, start=NOW, end=NOW + timedelta(hours=2),
+            actor,
+            order_id,
+            start=NOW,
+            end=NOW + timedelta(hours=2),
             technician_ids=[world.tech.id],
-        )  # fmt: skip
+        )
     return {
         "start": services.start_order,
         "complete": services.complete_order,
@@ -57,8 +60,9 @@ SERVICE_ACTIONS = ("schedule", "start", "complete", "reopen", "cancel")
 
 
 @pytest.mark.parametrize(("state", "action"), [(s, a) for s in STATES for a in SERVICE_ACTIONS])
-def test_transition_service_follows_table(world: Any, session: Any, state: str,
-                                          action: str) -> None:  # fmt: skip
+def test_transition_service_follows_table(
+    world: Any, session: Any, state: str, action: str
+) -> None:
     order = world.order()
     order.technicians = [world.tech]
     order.state = state

@@ -105,12 +105,14 @@ def test_log_time_with_bad_client_id_refused(world: Any) -> None:
 
 def test_log_time_span_overlapping_same_technician_refused(world: Any, session: Any) -> None:
     first, second = world.in_progress(), world.in_progress()
-    timesheets.log_time(world.tech, first.id, started_at=NOW - timedelta(hours=3),
-                        ended_at=NOW - timedelta(hours=1))  # fmt: skip
+    timesheets.log_time(
+        world.tech, first.id, started_at=NOW - timedelta(hours=3), ended_at=NOW - timedelta(hours=1)
+    )
     before = _count(session)
     with pytest.raises(ValidationFailed) as error:
-        timesheets.log_time(world.tech, second.id, started_at=NOW - timedelta(hours=2),
-                            ended_at=NOW)  # fmt: skip
+        timesheets.log_time(
+            world.tech, second.id, started_at=NOW - timedelta(hours=2), ended_at=NOW
+        )
     assert "Overlaps time already recorded" in error.value.fields["started_at"][0]
     assert _count(session) == before
 
@@ -125,10 +127,12 @@ def test_log_time_span_of_other_technician_may_overlap(world: Any) -> None:
 
 def test_log_time_adjacent_spans_accepted(world: Any) -> None:
     order = world.in_progress()
-    timesheets.log_time(world.tech, order.id, started_at=NOW - timedelta(hours=2),
-                        ended_at=NOW - timedelta(hours=1))  # fmt: skip
-    entry = timesheets.log_time(world.tech, order.id, started_at=NOW - timedelta(hours=1),
-                                ended_at=NOW)  # fmt: skip
+    timesheets.log_time(
+        world.tech, order.id, started_at=NOW - timedelta(hours=2), ended_at=NOW - timedelta(hours=1)
+    )
+    entry = timesheets.log_time(
+        world.tech, order.id, started_at=NOW - timedelta(hours=1), ended_at=NOW
+    )
     assert entry.minutes == 60
 
 
@@ -152,8 +156,9 @@ def test_log_time_day_is_company_local(world: Any) -> None:
     order = world.in_progress()
     # 23:30 UTC on 13 June is 00:30 on 14 June in Dublin (summer time).
     start = NOW.replace(day=13, hour=23, minute=30)
-    entry = timesheets.log_time(world.tech, order.id, started_at=start,
-                                ended_at=start + timedelta(minutes=20))  # fmt: skip
+    entry = timesheets.log_time(
+        world.tech, order.id, started_at=start, ended_at=start + timedelta(minutes=20)
+    )
     assert entry.work_date == date(2026, 6, 14)
 
 
@@ -195,8 +200,12 @@ def test_dispatcher_corrects_time_on_done_order(world: Any) -> None:
 def test_log_time_in_future_refused(world: Any) -> None:
     order = world.in_progress()
     with pytest.raises(ValidationFailed) as error:
-        timesheets.log_time(world.tech, order.id, started_at=NOW + timedelta(hours=1),
-                            ended_at=NOW + timedelta(hours=2))  # fmt: skip
+        timesheets.log_time(
+            world.tech,
+            order.id,
+            started_at=NOW + timedelta(hours=1),
+            ended_at=NOW + timedelta(hours=2),
+        )
     assert "future" in error.value.fields["ended_at"][0]
 
 
