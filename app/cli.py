@@ -8,7 +8,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.catalog.cli import catalog_cli
 from app.core.errors import DomainError
+from app.service_orders.cli import orders_cli
 
 demo_cli = AppGroup("demo", help="Demo data for trying Fieldpost.")
 ledger_cli = AppGroup("ledger", help="Ledger checks.")
@@ -73,3 +75,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(ledger_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(orders_cli)
+    app.cli.add_command(catalog_cli)
