@@ -49,10 +49,9 @@ NAV: dict[str, list[NavItem]] = {
         NavItem(
             "Reports",
             "accounting.trial_balance",
-            ("accounting.aging", "accounting.account_lines", "accounting.entry"),
+            ("accounting.aging", "accounting.account_lines", "accounting.entry", "company.lock"),
         ),
         NavItem("Catalog", "catalog.index", ("catalog.",)),
-        NavItem("Lock date", "company.lock"),
     ],
     "dispatcher": [
         NavItem("Home", "web.home"),
