@@ -9,6 +9,7 @@ from app.company import models as company_models
 from app.core import form_tokens, numbering
 from app.customers import models as customer_models
 from app.invoicing import models as invoicing_models
+from app.service_orders import handover_models as order_handover_models
 from app.service_orders import models as service_order_models
 
 __all__ = [
@@ -22,5 +23,6 @@ __all__ = [
     "form_tokens",
     "invoicing_models",
     "numbering",
+    "order_handover_models",
     "service_order_models",
 ]

@@ -32,6 +32,9 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(catalog_bp)
     app.register_blueprint(invoicing_bp)
     app.register_blueprint(accounting_bp)
+    from app.service_orders.routes import register_field_pages
+
+    register_field_pages(app)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(DomainError, _domain_error)
