@@ -17,7 +17,7 @@ from app.company.services import company_today
 from app.core import clock
 from app.core.errors import DomainError
 from app.core.http import form_errors, int_arg, paginate, roles_required
-from app.service_orders import handover, parts, queries, signoff, timesheets
+from app.service_orders import handover, part_steps, parts, queries, signoff, timesheets
 from app.service_orders.forms import format_minutes, parse_duration, signature_png
 from app.service_orders.invoicing import net_parts
 from app.service_orders.models import ServiceOrder
@@ -262,37 +262,26 @@ def add_part(order_id: int) -> Any:
 @bp.post("/<int:order_id>/parts/step")
 @roles_required(*WORKERS)
 def step_part(order_id: int) -> Any:
-    """The minus/plus stepper: + uses one more, − returns one (from the newest use)."""
+    """The minus/plus stepper on the newest use of a part; the form carries the quantity it
+    showed, so a repeated tap request changes nothing twice."""
     order = queries.get_order(current_user, order_id)
     key = request.form.get("key", "")
     group = next((g for g in part_groups(order) if g["key"] == key), None)
     if group is None:
         abort(404)
+    usage, left = group["uses"][-1]
+    delta = Decimal(1) if request.form.get("delta") == "+1" else Decimal(-1)
     try:
-        if request.form.get("delta") == "+1":
-            if group["catalog_item_id"]:
-                parts.add_part(
-                    current_user, order_id, catalog_item_id=group["catalog_item_id"], quantity="1"
-                )
-            else:
-                parts.add_part(
-                    current_user,
-                    order_id,
-                    description=group["description"],
-                    unit=group["unit"],
-                    quantity="1",
-                )
-        else:
-            remaining = Decimal(1)
-            for usage, left in reversed(group["uses"]):
-                if remaining <= 0:
-                    break
-                take = min(left, remaining)
-                if take > 0:
-                    parts.return_part(current_user, usage.id, quantity=str(take))
-                    remaining -= take
+        changed = part_steps.step_part(
+            current_user,
+            usage.id,
+            expected=request.form.get("seen", str(left)),
+            target=str(left + delta),
+        )
     except DomainError as error:
         return _refused(order_id, error, "parts")
+    if not changed:
+        flash(f"{group['description']} had changed already; check the quantity.", "warning")
     return _back(order_id, "parts")
 
 
