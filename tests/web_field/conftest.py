@@ -14,8 +14,10 @@ from app.customers.sites import add_contact, add_site
 from app.service_orders import services, timesheets
 from tests.factories import CatalogItemFactory, CustomerFactory, UserFactory
 from tests.web.conftest import sign_in, web_client
+from tests.web_field.browser import browser, live
 
 NOW = datetime(2026, 6, 14, 10, 0, tzinfo=UTC)
+__all__ = ["browser", "live"]  # fixtures for the browser tests
 
 
 class FieldWorld:
