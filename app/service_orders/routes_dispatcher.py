@@ -304,9 +304,10 @@ def cancel(order_id: int) -> Any:
     )
 
 
-@bp.post("/time/<int:entry_id>/correct")
+@bp.post("/time/<int:time_entry_id>/correct")
 @roles_required(*OFFICE)
-def correct_time(entry_id: int) -> Any:
+def correct_time(time_entry_id: int) -> Any:
+    entry_id = time_entry_id
     entry = timesheets.get_time_entry(current_user, entry_id)
     minutes = parse_duration(request.form.get("duration", ""))
     if minutes is None or minutes <= 0:

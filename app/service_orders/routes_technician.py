@@ -202,9 +202,10 @@ def add_time(order_id: int) -> Any:
     return _back(order_id, "time")
 
 
-@bp.post("/time/<int:entry_id>/delete")
+@bp.post("/time/<int:time_entry_id>/delete")
 @roles_required(*WORKERS)
-def delete_time(entry_id: int) -> Any:
+def delete_time(time_entry_id: int) -> Any:
+    entry_id = time_entry_id
     entry = timesheets.get_time_entry(current_user, entry_id)
     order_id = entry.order_id
     try:
