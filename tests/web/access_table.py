@@ -61,4 +61,4 @@ ACCESS: dict[str, dict[str, int]] = {
     "web.home": {"admin": 200, "bookkeeper": 200, "dispatcher": 200, "technician": 200, "anonymous": 302},
 }
 # fmt: on
-from tests.web.access_table_field import FIELD_ACCESS; ACCESS.update(FIELD_ACCESS)  # noqa: E402, I001
+from tests.web.access_table_field import FIELD_ACCESS; ACCESS.update(FIELD_ACCESS)  # noqa: E402, E702, I001
