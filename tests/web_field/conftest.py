@@ -13,11 +13,11 @@ from flask import Flask
 from app.customers.sites import add_contact, add_site
 from app.service_orders import services, timesheets
 from tests.factories import CatalogItemFactory, CustomerFactory, UserFactory
-from tests.web.conftest import sign_in, web_client
+from tests.web.conftest import csrf_app, sign_in, web_client
 from tests.web_field.browser import browser, live
 
 NOW = datetime(2026, 6, 14, 10, 0, tzinfo=UTC)
-__all__ = ["browser", "live"]  # fixtures for the browser tests
+__all__ = ["browser", "csrf_app", "live"]  # fixtures shared with other test packages
 
 
 class FieldWorld:
@@ -107,3 +107,18 @@ def login(app: Flask, session: Any, fw: FieldWorld):  # type: ignore[no-untyped-
         return sign_in(web_client(app), user)
 
     return make
+
+
+@pytest.fixture
+def uploads(app: Flask, tmp_path: Any):  # type: ignore[no-untyped-def]
+    """Photos and signatures go to a temporary folder for the test."""
+    previous = app.config["UPLOAD_DIR"]
+    app.config["UPLOAD_DIR"] = str(tmp_path)
+    yield tmp_path
+    app.config["UPLOAD_DIR"] = previous
+
+
+def count(session: Any, model: Any) -> int:
+    from sqlalchemy import func, select
+
+    return int(session.scalar(select(func.count()).select_from(model)))
