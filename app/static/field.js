@@ -142,7 +142,22 @@
     if (button) button.click();
   });
 
+  /* Offline: a visible banner; typed report text stays on the tablet (see above). */
+  function offlineBanner() {
+    var banner = document.getElementById("offline-banner");
+    if (navigator.onLine) { if (banner) banner.remove(); return; }
+    if (banner) return;
+    banner = document.createElement("div");
+    banner.id = "offline-banner"; banner.className = "offline-banner"; banner.setAttribute("role", "status");
+    banner.textContent = "Offline: what you type is kept on this tablet and sent when the connection is back.";
+    var header = document.querySelector(".topbar");
+    if (header && header.parentNode) header.parentNode.insertBefore(banner, header.nextSibling);
+  }
+  window.addEventListener("offline", offlineBanner);
+  window.addEventListener("online", offlineBanner);
+
   document.addEventListener("DOMContentLoaded", function () {
+    offlineBanner();
     fillClientIds();
     tickTimers(); window.setInterval(tickTimers, 1000);
     initReport();

@@ -117,6 +117,7 @@ def test_technician_to_invoice_flow_in_browser(live, browser):
     tech.reload()
     assert tech.get_by_role("button", name="Stop timer").first.is_visible()
     assert data["reference"] in tech.locator(".timer-chip").inner_text()
+    _shot(tech, "technician-order-timer.png")
 
     clock.freeze(DEFAULT_NOW + timedelta(minutes=50))
     tech.locator(".timer-box").get_by_role("button", name="Stop timer").click()
@@ -168,6 +169,7 @@ def test_technician_to_invoice_flow_in_browser(live, browser):
     office.locator(".review-strip").get_by_role("link", name=data["reference"]).click()
     billable = office.locator("[data-billable=normal]").inner_text()
     assert billable == "1:00"
+    _shot(office, "dispatcher-review.png")
     office.get_by_role("button", name="Close order").click()
     office.wait_for_selector("text=in the invoicing queue")
     office.goto(live.url + "/orders/invoicing")
