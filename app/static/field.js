@@ -118,6 +118,21 @@
     form.querySelector("[data-signature-clear]").addEventListener("click", function () {
       ctx.clearRect(0, 0, canvas.width, canvas.height); inked = false; if (hint) hint.hidden = false;
     });
+    /* The typed-name alternative: the signer's name written into the pad. */
+    var typed = form.querySelector("[data-signature-type]");
+    if (typed) {
+      typed.hidden = false;
+      typed.addEventListener("click", function () {
+        var name = (form.querySelector("[name=signer_name]").value || "").trim();
+        if (!name) { form.querySelector("[name=signer_name]").focus(); return; }
+        var rect = canvas.getBoundingClientRect();
+        ctx.clearRect(0, 0, canvas.width, canvas.height);
+        ctx.font = "italic 40px Georgia, 'Times New Roman', serif";
+        ctx.fillStyle = "#10243e";
+        ctx.fillText(name, 24, rect.height / 2 + 14, rect.width - 48);
+        inked = true; if (hint) hint.hidden = true;
+      });
+    }
     form.addEventListener("submit", function () {
       form.querySelector("[data-signature-value]").value = inked ? canvas.toDataURL("image/png") : "";
     });
