@@ -91,7 +91,21 @@ def technician_context(order: ServiceOrder, errors: dict[str, list[str]]) -> dic
         if running and running.started_at
         else 0,
         "can_work": order.state in ("scheduled", "in_progress"),
+        "undo": _undo_offer(),
     }
+
+
+def _undo_offer() -> dict[str, Any] | None:
+    """The part just removed, for its Undo button: item and quantity from the query string."""
+    item_id = int_arg(request.args.get("removed_item"))
+    quantity = request.args.get("removed_qty", "")
+    if not item_id or not quantity.replace(".", "", 1).isdigit():
+        return None
+    try:
+        item = get_item(item_id)
+    except DomainError:
+        return None
+    return {"item": item, "quantity": quantity}
 
 
 def render_job(order_id: int, errors: dict[str, list[str]] | None = None) -> tuple[str, int]:
@@ -299,6 +313,17 @@ def remove_part(order_id: int) -> Any:
             parts.remove_part(current_user, usage.id)
     except DomainError as error:
         return _refused(order_id, error, "parts")
+    if group["catalog_item_id"] and current_user.role == "technician":
+        # Undo re-adds the same quantity of the catalog item (offered on the job page).
+        return redirect(
+            url_for(
+                "service_orders.show",
+                order_id=order_id,
+                removed_item=group["catalog_item_id"],
+                removed_qty=f"{group['quantity'].normalize():f}",
+            )
+            + "#parts"
+        )
     flash(f"Removed {group['description']}.", "success")
     return _back(order_id, "parts")
 

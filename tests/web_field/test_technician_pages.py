@@ -277,3 +277,21 @@ def test_mark_done_with_checklist_complete_hands_over(login, fw, session, upload
     assert f"{order.reference} marked done" in response.get_data(as_text=True)
     assert session.query(WorkFinished).filter_by(order_id=order.id).count() == 1
     assert session.get(ServiceOrder, order.id).state == "in_progress"
+
+
+def test_remove_part_offers_undo_that_adds_it_back(login, fw, session):
+    order = fw.worked()
+    client = login("technician")
+    client.post(f"/orders/{order.id}/parts", data={"catalog_item_id": fw.valve.id, "quantity": "2"})
+    removed = client.post(f"/orders/{order.id}/parts/remove", data={"key": f"item-{fw.valve.id}"})
+    page = client.get(removed.headers["Location"]).get_data(as_text=True)
+    assert "Removed 2 pcs Radiator valve." in page
+    client.post(f"/orders/{order.id}/parts", data={"catalog_item_id": fw.valve.id, "quantity": "2"})
+    assert str(session.query(PartUsage).filter_by(order_id=order.id).one().quantity) == "2.000"
+
+
+def test_timer_start_on_another_technicians_order_returns_404(login, fw, session):
+    theirs = fw.scheduled(fw.tech2)
+    response = login("technician").post(f"/orders/{theirs.id}/timer/start")
+    assert response.status_code == 404
+    assert count(session, TimeEntry) == 0
