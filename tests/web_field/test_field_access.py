@@ -41,3 +41,66 @@ def test_each_field_route_answers_role_with_expected_status(app, session, users,
         if response.status_code != FIELD_ACCESS[endpoint][role]:
             wrong.append(f'"{endpoint}" {method} {url}: got {response.status_code}')
     assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+JUNK = {
+    name: value
+    for name in (
+        "customer_id",
+        "site_id",
+        "contact_id",
+        "call_out_item_id",
+        "description",
+        "priority",
+        "start",
+        "end",
+        "technician_ids",
+        "duration",
+        "work_date",
+        "rate_kind",
+        "client_id",
+        "catalog_item_id",
+        "quantity",
+        "key",
+        "seen",
+        "delta",
+        "report",
+        "signature",
+        "signer_name",
+        "unit_price",
+        "vat_rate",
+        "order_ids",
+        "reason",
+        "name",
+        "email",
+        "country",
+        "active",
+        "csv_text",
+        "confirm",
+        "note",
+        "next",
+        "part_q",
+        "reload",
+    )
+    for value in ["\u00a0'; DROP TABLE x;--\u202e" + "9" * 30]
+}
+
+
+@pytest.mark.parametrize("role", ["dispatcher", "technician"])
+def test_junk_in_every_field_form_never_answers_5xx(app, session, users, role):  # noqa: F811
+    values = field_url_values(users)
+    client = sign_in(web_client(app), users[role])
+    failures = []
+    for endpoint in sorted(FIELD_ACCESS):
+        url, _method = _url(app, endpoint, values)
+        for method in ("GET", "POST"):
+            response = client.open(
+                url,
+                method=method,
+                data=JUNK if method == "POST" else None,
+                query_string=JUNK if method == "GET" else None,
+            )
+            response.close()
+            if response.status_code >= 500:
+                failures.append(f"{method} {url}: {response.status_code}")
+    assert not failures
