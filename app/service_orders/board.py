@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from app.auth.models import User
+from app.core import clock
 from app.customers.models import Customer
 from app.extensions import db
 from app.service_orders import queries
@@ -124,3 +125,39 @@ def overlaps(
     if exclude is not None:
         stmt = stmt.where(ServiceOrder.id != exclude)
     return [(user, order) for user, order in db.session.execute(stmt).all()]
+
+
+def totals_by_state() -> dict[str, int]:
+    rows = db.session.execute(
+        select(ServiceOrder.state, func.count()).group_by(ServiceOrder.state)
+    ).all()
+    counts = dict.fromkeys(STATES, 0)
+    counts.update({state: int(n) for state, n in rows})
+    return counts
+
+
+def queue_size() -> int:
+    """Done orders not yet on an invoice (the "requires invoicing" queue)."""
+    return int(
+        db.session.scalar(
+            select(func.count()).where(
+                ServiceOrder.state == "done", ServiceOrder.invoice_id.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def next_visit(actor: Any) -> ServiceOrder | None:
+    """The technician's next scheduled visit from now on."""
+    stmt = (
+        queries.list_orders(actor)
+        .where(
+            ServiceOrder.scheduled_start >= clock.now_utc(),
+            ServiceOrder.state.in_(("scheduled", "in_progress")),
+        )
+        .order_by(None)
+        .order_by(ServiceOrder.scheduled_start)
+        .limit(1)
+    )
+    return db.session.scalars(stmt).first()

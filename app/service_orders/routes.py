@@ -11,16 +11,13 @@ from typing import Any
 
 from flask import Blueprint, Flask
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from app.company.services import company_today
 from app.core import clock
 from app.core.http import all_rows
-from app.extensions import db
-from app.service_orders import queries
+from app.service_orders import board, queries
 from app.service_orders.forms import format_minutes
 from app.service_orders.handover import finished_mark, orders_to_review
-from app.service_orders.models import ServiceOrder
 from app.service_orders.states import STATE_LABELS
 
 bp = Blueprint("service_orders", __name__, url_prefix="/orders")
@@ -57,24 +54,11 @@ def day_cards() -> dict[str, Any]:
     """Today's visits of the technician in time order; with none today, the next one."""
     today = company_today()
     orders = all_rows(queries.technician_day(current_user, today))
-    next_visit = None
-    if not orders:
-        upcoming = (
-            queries.list_orders(current_user)
-            .where(
-                ServiceOrder.scheduled_start >= clock.now_utc(),
-                ServiceOrder.state.in_(("scheduled", "in_progress")),
-            )
-            .order_by(None)
-            .order_by(ServiceOrder.scheduled_start)
-            .limit(1)
-        )
-        next_visit = db.session.scalars(upcoming).first()
     running = queries.running_timer(current_user)
     return {
         "today": today,
         "orders": orders,
-        "next_visit": next_visit,
+        "next_visit": None if orders else board.next_visit(current_user),
         "running_order_id": running.order_id if running else None,
         "finished": {o.id for o in orders if finished_mark(o.id) is not None},
     }
@@ -82,23 +66,15 @@ def day_cards() -> dict[str, Any]:
 
 def board_counts() -> dict[str, Any]:
     """Orders per state, and how many wait for review or for an invoice."""
-    rows = db.session.execute(
-        select(ServiceOrder.state, func.count()).group_by(ServiceOrder.state)
-    ).all()
-    counts = dict.fromkeys(STATE_LABELS, 0)
-    counts.update({state: int(n) for state, n in rows})
-    queue = db.session.scalar(
-        select(func.count()).where(ServiceOrder.state == "done", ServiceOrder.invoice_id.is_(None))
-    )
-    today = company_today()
-    visits_today = len(all_rows(queries.list_orders(current_user, scheduled_on=today)))
     return {
-        "counts": counts,
+        "counts": board.totals_by_state(),
         "labels": STATE_LABELS,
         "board_states": BOARD_STATES,
         "to_review": len(orders_to_review()),
-        "to_invoice": int(queue or 0),
-        "visits_today": visits_today,
+        "to_invoice": board.queue_size(),
+        "visits_today": len(
+            all_rows(queries.list_orders(current_user, scheduled_on=company_today()))
+        ),
     }
 
 
