@@ -161,3 +161,25 @@ def next_visit(actor: Any) -> ServiceOrder | None:
         .limit(1)
     )
     return db.session.scalars(stmt).first()
+
+
+def overlapping_ids() -> set[int]:
+    """Open orders sharing a technician with another open order in an overlapping window
+    (one self-join; the board marks them)."""
+    a, b = order_technicians.alias("a"), order_technicians.alias("b")
+    first, second = ServiceOrder.__table__.alias("o1"), ServiceOrder.__table__.alias("o2")
+    open_states = ("new", "scheduled", "in_progress")
+    stmt = (
+        select(first.c.id)
+        .join(a, a.c.order_id == first.c.id)
+        .join(b, (b.c.user_id == a.c.user_id) & (b.c.order_id != a.c.order_id))
+        .join(second, second.c.id == b.c.order_id)
+        .where(
+            first.c.state.in_(open_states),
+            second.c.state.in_(open_states),
+            first.c.scheduled_start < second.c.scheduled_end,
+            first.c.scheduled_end > second.c.scheduled_start,
+        )
+        .distinct()
+    )
+    return set(db.session.scalars(stmt))

@@ -55,6 +55,7 @@ def board() -> str:
             columns[state] = all_rows(stmt.limit(BOARD_LIMIT))
         context["columns"] = columns
         context["finished"] = {o.id for o in context["to_review"]}
+        context["overlapping"] = board_queries.overlapping_ids()
     else:
         context["page"] = paginate(board_queries.filtered(current_user, f))
     return render_template("service_orders/board.html", **context)

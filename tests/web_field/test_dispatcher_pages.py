@@ -273,3 +273,13 @@ def test_schedule_start_defaults_to_company_time(login, fw, session):
     stored = session.get(ServiceOrder, order.id)
     # 09:00 in Dublin in June is 08:00 UTC.
     assert stored.scheduled_start == DEFAULT_NOW + timedelta(hours=22)
+
+
+def test_board_marks_overlapping_visits_of_one_technician(login, fw):
+    first, second = fw.scheduled(), fw.scheduled()
+    other = fw.scheduled(fw.tech2)
+    html = login("dispatcher").get("/orders").get_data(as_text=True)
+    assert html.count("Overlap</span>") == 2
+    card = html[html.index(f'<span class="strong">{other.reference}') :][:400]
+    assert "Overlap" not in card
+    assert first.id != second.id
