@@ -109,7 +109,11 @@ def register_field_pages(app: Flask) -> None:
     """The service-order blueprint, the sites and catalog-import pages, and page helpers."""
     from app.catalog.routes_import import bp as catalog_import_bp
     from app.customers.routes_sites import bp as sites_bp
-    from app.service_orders import routes_dispatcher, routes_technician  # noqa: F401
+    from app.service_orders import (  # noqa: F401 - the imports register the routes
+        routes_dispatcher,
+        routes_technician,
+        routes_worksheet,
+    )
 
     app.register_blueprint(bp)
     app.register_blueprint(sites_bp)

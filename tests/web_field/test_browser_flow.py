@@ -173,7 +173,7 @@ def test_technician_to_invoice_flow_in_browser(live, browser):
     office.get_by_role("button", name="Close order").click()
     office.wait_for_selector("text=in the invoicing queue")
     office.goto(live.url + "/orders/invoicing")
-    office.get_by_label(data["reference"]).check()
+    office.get_by_role("checkbox", name=data["reference"]).check()
     office.get_by_role("button", name="Create invoice").click()
     office.wait_for_url("**/invoices/*/edit")
     page_text = office.content()
