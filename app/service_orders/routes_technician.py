@@ -251,9 +251,14 @@ def go(order_id: int) -> Any:
     running = queries.running_timer(current_user)
     if running is not None and running.order_id == order.id:
         try:
-            timesheets.stop_timer(current_user, entry_id=running.id)
+            entry = timesheets.stop_timer(current_user, entry_id=running.id)
         except DomainError as error:
             return _refused(order_id, error, "time")
+        flash(
+            f"Timer stopped: {format_minutes(entry.minutes)} recorded. Let the customer check "
+            "and sign.",
+            "success",
+        )
         return _back(order_id, "signoff")
     return timer_start(order_id)
 

@@ -295,3 +295,15 @@ def test_timer_start_on_another_technicians_order_returns_404(login, fw, session
     response = login("technician").post(f"/orders/{theirs.id}/timer/start")
     assert response.status_code == 404
     assert count(session, TimeEntry) == 0
+
+
+def test_my_day_button_finish_stops_the_timer_and_opens_sign_off(login, fw, session):
+    order = fw.scheduled()
+    client = login("technician")
+    client.post(f"/orders/{order.id}/go")
+    assert ">Finish</button>" in client.get("/").get_data(as_text=True)
+    clock.freeze(DEFAULT_NOW + timedelta(minutes=20))
+    response = client.post(f"/orders/{order.id}/go")
+    assert response.headers["Location"].endswith(f"/orders/{order.id}#signoff")
+    entry = session.query(TimeEntry).filter_by(order_id=order.id).one()
+    assert (entry.running, entry.minutes) == (False, 20)
