@@ -51,7 +51,15 @@ def load_order(actor: Any, order_id: Any, *, for_update: bool = False) -> Servic
     (NotFound, not Forbidden): ids of other people's work are not confirmed."""
     require_role(actor, *READ_ROLES)
     key = _int_id(order_id)
-    order = db.session.get(ServiceOrder, key, with_for_update=for_update or None) if key else None
+    # A locked read refreshes what this session already holds: another transaction may have
+    # changed the order since it was first loaded.
+    order = (
+        db.session.get(
+            ServiceOrder, key, with_for_update=for_update or None, populate_existing=for_update
+        )
+        if key
+        else None
+    )
     if order is None or (is_technician(actor) and not order.is_assigned_to(actor.id)):
         raise NotFound("No such service order.", field="order_id")
     return order
