@@ -25,6 +25,8 @@ from app.service_orders.states import (
 
 OFFICE_ROLES = ("admin", "dispatcher")
 READ_ROLES = ("admin", "dispatcher", "bookkeeper", "technician")
+# Who records work: bookkeepers read orders and invoice them but do not change the work.
+WORK_ROLES = ("admin", "dispatcher", "technician")
 
 
 class OrderLocked(InvalidTransition):
@@ -75,6 +77,7 @@ def transition(order: ServiceOrder, action: str) -> None:
 def ensure_work_open(actor: Any, order: ServiceOrder) -> None:
     """Time and parts change only while the work is open; the office may still correct a
     done order until a draft invoice has been made from it."""
+    require_role(actor, *WORK_ROLES)
     allowed = OFFICE_EDIT_STATES if not is_technician(actor) else WORK_STATES
     if order.state in allowed and not (order.state == "done" and order.invoice_id):
         return

@@ -261,6 +261,8 @@ def _span(values: dict[str, Any], errors: Errors) -> tuple[Any, Any, int | None,
     start = parse_instant(values.get("started_at"), "started_at", errors)
     end = parse_instant(values.get("ended_at"), "ended_at", errors)
     if start is not None or end is not None:
+        if values.get("minutes") not in (None, ""):
+            errors.add("minutes", "Give minutes, or a start and an end, not both.")
         if start is None or end is None:
             errors.add("ended_at" if start else "started_at", "Give both start and end.")
             return None, None, None, None
