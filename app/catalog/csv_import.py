@@ -177,8 +177,10 @@ def _clean_row(
         fail("type", "Enter product or service.")
     if not kind:
         kind = TYPES.get(item_type, "part")
-    elif item_type == "product" and kind not in ("part",):
+    elif item_type == "product" and kind != "part":
         fail("kind", "A product is a part; use type service for labour and fees.")
+    elif item_type == "service" and kind not in ("service", "labour", "fee"):
+        fail("kind", "A service is labour, a fee or a service; use type product for parts.")
     values = {
         "name": raw.get("name", ""),
         "kind": kind,
