@@ -54,11 +54,11 @@ def load_order(actor: Any, order_id: Any, *, for_update: bool = False) -> Servic
     require_role(actor, *READ_ROLES)
     key = _int_id(order_id)
     # A locked read refreshes what this session already holds: another transaction may have
-    # changed the order since it was first loaded.
+    # changed the order since it was first loaded. Only the order row is locked (not the
+    # eagerly joined customer), and FOR NO KEY UPDATE lets rows referencing it be inserted.
+    lock = {"of": ServiceOrder.__table__, "key_share": True} if for_update else None
     order = (
-        db.session.get(
-            ServiceOrder, key, with_for_update=for_update or None, populate_existing=for_update
-        )
+        db.session.get(ServiceOrder, key, with_for_update=lock, populate_existing=for_update)
         if key
         else None
     )

@@ -107,3 +107,45 @@ def test_concurrent_invoicing_of_one_order_makes_one_draft(fresh_database: Any) 
     assert all(isinstance(o, int) for o in outcomes if o != "refused"), outcomes
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Invoice)) == 1
+
+
+@pytest.mark.postgres_only
+def test_concurrent_timer_starts_leave_one_running(fresh_database: Any) -> None:
+    _, app = fresh_database
+    tech_id, first_order = _setup(app)
+    with app.app_context():
+        office = db.session.scalar(
+            select(UserFactory._meta.model).where(UserFactory._meta.model.role == "dispatcher")
+        )
+        order_ids = [first_order]
+        for _ in range(3):
+            order = services.create_order(office, customer_id=1, description="Another job")
+            services.schedule_order(
+                office, order.id, start=NOW, end=NOW + timedelta(hours=2), technician_ids=[tech_id]
+            )
+            order_ids.append(order.id)
+    outcomes: list[Any] = []
+    barrier = threading.Barrier(len(order_ids))
+
+    def start(order_id: int) -> None:
+        with app.app_context():
+            try:
+                tech = db.session.get(UserFactory._meta.model, tech_id)
+                barrier.wait()
+                outcomes.append(timesheets.start_timer(tech, order_id).id)
+            except Exception as error:  # any error fails the test below
+                outcomes.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=start, args=(i,)) for i in order_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(isinstance(o, int) for o in outcomes), outcomes
+    with app.app_context():
+        running = db.session.scalar(
+            select(func.count()).where(TimeEntry.technician_id == tech_id, TimeEntry.running)
+        )
+        assert running == 1
