@@ -101,7 +101,10 @@ def totals_of(invoice: Invoice) -> Any:
 def load_invoice(invoice_id: Any, *, for_update: bool = False) -> Invoice:
     if not isinstance(invoice_id, int) or isinstance(invoice_id, bool):
         raise NotFound("No such invoice.")
-    invoice = db.session.get(Invoice, invoice_id, with_for_update=for_update or None)
+    # Lock the invoice row only: a bare FOR UPDATE would also lock the eagerly joined
+    # customer row and serialize every posting and payment of that customer.
+    lock = {"of": Invoice} if for_update else None
+    invoice = db.session.get(Invoice, invoice_id, with_for_update=lock)
     if invoice is None:
         raise NotFound("No such invoice.")
     return invoice
