@@ -6,6 +6,7 @@ from app.catalog import models as catalog_models
 from app.company import models as company_models
 from app.core import numbering
 from app.customers import models as customer_models
+from app.invoicing import delivery as delivery_models
 from app.invoicing import models as invoicing_models
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "catalog_models",
     "company_models",
     "customer_models",
+    "delivery_models",
     "invoicing_models",
     "numbering",
 ]
