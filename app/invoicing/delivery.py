@@ -102,9 +102,7 @@ class DeliveryEvent(db.Model):
     kind: Mapped[str] = mapped_column(String(20))  # one of EVENT_KINDS
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), nullable=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), nullable=True)
-    outbox_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("mail_outbox.id"), nullable=True
-    )
+    outbox_item_id: Mapped[int | None] = mapped_column(ForeignKey("mail_outbox.id"), nullable=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     recipient: Mapped[str] = mapped_column(String(254), default="")
     template: Mapped[str] = mapped_column(String(40), default="")
@@ -113,3 +111,17 @@ class DeliveryEvent(db.Model):
     ip_address: Mapped[str] = mapped_column(String(45), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def summary(self) -> str:
+        """One line for a timeline."""
+        template = self.template.replace("_", " ")
+        return {
+            "queued": f"E-mail ({template}) queued to {self.recipient}",
+            "sent": f"E-mail ({template}) sent to {self.recipient}",
+            "failed": f"E-mail ({template}) to {self.recipient} failed: {self.detail}",
+            "retried": f"E-mail ({template}) to {self.recipient} queued again",
+            "viewed": f"Viewed online ({self.ip_address or 'unknown address'})",
+            "downloaded": f"PDF downloaded online ({self.ip_address or 'unknown address'})",
+            "link_revoked": "Customer link revoked",
+        }.get(self.kind, self.kind)

@@ -8,6 +8,9 @@ after posting commits, and downloads run it lazily for documents posted without 
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -30,8 +33,10 @@ class PdfFile:
     stored: bool  # False for a draft preview
 
 
-def _stored(invoice_id: int) -> DocumentFile | None:
-    return db.session.scalar(select(DocumentFile).where(DocumentFile.invoice_id == invoice_id))
+def _stored(invoice_id: int | None = None, payment_id: int | None = None) -> DocumentFile | None:
+    column = DocumentFile.invoice_id if invoice_id is not None else DocumentFile.payment_id
+    key = invoice_id if invoice_id is not None else payment_id
+    return db.session.scalar(select(DocumentFile).where(column == key))
 
 
 def _as_file(row: DocumentFile) -> PdfFile:
@@ -39,9 +44,12 @@ def _as_file(row: DocumentFile) -> PdfFile:
 
 
 @use_case
-def _store(invoice_id: int, filename: str, content: bytes) -> DocumentFile:
+def _store(
+    invoice_id: int | None, filename: str, content: bytes, payment_id: int | None = None
+) -> DocumentFile:
     row = DocumentFile(
         invoice_id=invoice_id,
+        payment_id=payment_id,
         filename=filename,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
@@ -94,3 +102,34 @@ def document_pdf(invoice_id: int) -> PdfFile:
         return ensure_document_pdf(invoice_id)
     content = html_to_pdf(html)
     return PdfFile(filename, content, hashlib.sha256(content).hexdigest(), stored=False)
+
+
+def ensure_stored_pdf(payment_id: int, render: Callable[[], tuple[str, bytes]]) -> PdfFile:
+    """The stored PDF of a numbered receipt; `render` (filename, bytes) runs only if missing.
+    Accounting owns payments, so it supplies the rendering."""
+    existing = _stored(payment_id=payment_id)
+    if existing is not None:
+        return _as_file(existing)
+    filename, content = render()
+    try:
+        return _as_file(_store(None, filename, content, payment_id=payment_id))
+    except IntegrityError:
+        row = _stored(payment_id=payment_id)
+        if row is None:
+            raise
+        return _as_file(row)
+
+
+def zip_documents(invoice_ids: list[int]) -> bytes:
+    """One PDF per selected document in a zip (stored PDFs; drafts as DRAFT previews)."""
+    buffer = io.BytesIO()
+    names: set[str] = set()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for invoice_id in dict.fromkeys(invoice_ids):
+            pdf = document_pdf(invoice_id)
+            name = pdf.filename
+            if name in names:
+                name = f"{invoice_id}-{name}"
+            names.add(name)
+            archive.writestr(name, pdf.content)
+    return buffer.getvalue()

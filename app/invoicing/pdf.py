@@ -152,7 +152,8 @@ def _company_block(company: Company) -> dict[str, Any]:
         "bic": company.bic,
         "bank_name": company.bank_name,
         "logo": link_callback(company.logo_path) if company.logo_path else "",
-        "brand": company.brand_color if re.fullmatch(r"#[0-9a-fA-F]{6}", company.brand_color)
+        "brand": company.brand_color
+        if re.fullmatch(r"#[0-9a-fA-F]{6}", company.brand_color)
         else "#1f4e79",
         "terms_url": company.terms_url,
         "footer": company.invoice_footer,
@@ -200,8 +201,8 @@ def render_invoice_pdf(invoice: Invoice, company: Company) -> bytes:
     return html_to_pdf(render_invoice_html(invoice, company))
 
 
-def render_receipt_pdf(receipt: ReceiptData, company: Company) -> bytes:
-    html = render_template(
+def render_receipt_html(receipt: ReceiptData, company: Company) -> str:
+    return render_template(
         "invoicing/pdf/receipt.html",
         receipt=receipt,
         title=DOC_TITLES["receipt"],
@@ -210,7 +211,10 @@ def render_receipt_pdf(receipt: ReceiptData, company: Company) -> bytes:
         company=_company_block(company),
         f=Formatter(company.locale, receipt.currency),
     )
-    return html_to_pdf(html)
+
+
+def render_receipt_pdf(receipt: ReceiptData, company: Company) -> bytes:
+    return html_to_pdf(render_receipt_html(receipt, company))
 
 
 def pdf_filename(title: str, number: str) -> str:

@@ -10,7 +10,9 @@ from app.web.formatting import register_filters
 
 
 def register_web(app: Flask) -> None:
+    from app.accounting.delivery_routes import bp as delivery_bp
     from app.auth.routes import bp as auth_bp
+    from app.invoicing.portal_routes import bp as portal_bp
     from app.web.routes import bp as web_bp
 
     login_manager.login_view = "auth.login"
@@ -19,6 +21,8 @@ def register_web(app: Flask) -> None:
     register_filters(app)
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(delivery_bp)
+    app.register_blueprint(portal_bp)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
