@@ -94,14 +94,14 @@ def send(invoice_id: int) -> Response:
     except DomainError as error:
         flash(error.message, "error")
         return _back()
-    posted = f"Posted as {outcome.number} and " if outcome.posted_now else ""
+    name = f"Posted as {outcome.number} and" if outcome.posted_now else outcome.number
     if outcome.state == "sent":
-        flash(f"{posted}{'s' if not posted else ''}ent {outcome.number} by e-mail.", "success")
+        flash(f"{name} sent to {outcome.recipient}.", "success")
     elif outcome.state == "pending":
-        flash(f"{posted}queued {outcome.number} for e-mail.", "success")
+        flash(f"{name} queued for e-mail to {outcome.recipient}.", "success")
     else:
         flash(
-            f"{posted}{outcome.number} could not be e-mailed: {outcome.error} "
+            f"{name} could not be e-mailed to {outcome.recipient}: {outcome.error} "
             "It stays in the outbox; retry when the problem is fixed.",
             "error",
         )

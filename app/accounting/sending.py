@@ -13,6 +13,7 @@ from app.company.services import get_company
 from app.core.db import use_case
 from app.core.errors import DomainError, NotFound
 from app.invoicing.documents import PdfFile, ensure_document_pdf, ensure_stored_pdf
+from app.invoicing.mail import sender_address
 from app.invoicing.operations import load_invoice
 from app.invoicing.outbox import (
     build_outbox_item,
@@ -43,6 +44,7 @@ class SendOutcome:
     number: str
     outbox_item_id: int
     state: str  # sent, failed, pending (queued for the dispatcher)
+    recipient: str = ""
     error: str = ""
     posted_now: bool = False
 
@@ -53,6 +55,7 @@ def _check_sendable(invoice_id: int, template: str | None, to: str | None) -> bo
     invoice = load_invoice(invoice_id)
     check_template(template, invoice)
     recipient_for(invoice, to)
+    sender_address(get_company())
     return invoice.state == "draft"
 
 
@@ -100,6 +103,7 @@ def _outcome(invoice_id: int, item_id: int, state: str, *, posted_now: bool) -> 
         number=load_invoice(invoice_id).number or "",
         outbox_item_id=item_id,
         state=state,
+        recipient=item.to_address,
         error=item.last_error if state == "failed" else "",
         posted_now=posted_now,
     )

@@ -22,6 +22,7 @@ from flask import current_app, render_template
 
 from app.company.models import Company
 from app.core import clock
+from app.core.errors import DomainError
 from app.invoicing.models import Invoice
 
 # Subject lines per template; the bodies live in templates/invoicing/email/<name>.txt|.html.
@@ -37,8 +38,11 @@ TEMPLATES = tuple(SUBJECTS)
 SMTP_TIMEOUT = 20  # seconds; a request that sends at once waits at most this long
 
 
-class MailNotConfigured(RuntimeError):
+class MailNotConfigured(DomainError):
     """No sender address: set MAIL_FROM (or the company e-mail) before sending."""
+
+    code = "mail_not_configured"
+    status = 409
 
 
 @dataclass(frozen=True)

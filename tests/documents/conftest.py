@@ -55,7 +55,7 @@ class Inbox:
         self.envelopes: list[tuple[str, list[str]]] = []
         self.received = threading.Event()
 
-    async def handle_DATA(self, server, smtp_session, envelope):  # noqa: N802 - aiosmtpd hook
+    async def handle_DATA(self, server, smtp_session, envelope):  # aiosmtpd hook name
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         self.received.set()
@@ -90,8 +90,10 @@ def smtp_server(app) -> Iterator[Inbox]:
 def smtp_down(app) -> Iterator[int]:
     """A port where nothing listens: connecting is refused."""
     port = free_port()
-    saved = {key: app.config[key] for key in ("SMTP_HOST", "SMTP_PORT", "SMTP_TLS")}
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_TLS="none")
+    saved = {key: app.config[key] for key in ("SMTP_HOST", "SMTP_PORT", "SMTP_TLS", "MAIL_FROM")}
+    app.config.update(
+        SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_TLS="none", MAIL_FROM="billing@fieldpost.test"
+    )
     try:
         yield port
     finally:
