@@ -170,3 +170,19 @@ def test_bulk_zip_bad_ids_refused_with_message(session, books):
     response = books.post("/invoices/bulk/pdfs.zip", data={"invoice_ids": ["1; drop"]})
 
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(("field", "value"), [("template", "reminder_9"), ("to", "not an address")])
+def test_send_route_bad_input_flashes_and_writes_nothing(
+    session, books, make_invoice, smtp_server, field, value
+):
+    draft = make_invoice(post=False)
+
+    response = books.post(f"/invoices/{draft.id}/send", data={"confirm_post": "1", field: value})
+
+    assert response.status_code == 302
+    assert session.query(OutboxItem).count() == 0
+    session.expire_all()
+    assert session.get(Invoice, draft.id).state == "draft"
+    with books.session_transaction() as flask_session:
+        assert flask_session["_flashes"][0][0] == "error"

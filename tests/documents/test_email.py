@@ -7,6 +7,7 @@ import pytest
 from app.accounting.sending import ConfirmationNeeded, send_document
 from app.core.errors import ValidationFailed
 from app.invoicing.delivery import DeliveryEvent, OutboxItem
+from app.invoicing.mail import MailNotConfigured
 from app.invoicing.models import Invoice
 from app.invoicing.outbox import dispatch_outbox, list_delivery_events, retry_outbox_item
 from tests.documents.conftest import pdf_pages
@@ -157,3 +158,30 @@ def test_retry_after_failure_then_succeeds(session, make_invoice, bookkeeper, sm
     assert session.get(OutboxItem, outcome.outbox_item_id).state == "sent"
     kinds = [e.kind for e in list_delivery_events(invoice_id=invoice.id)]
     assert kinds == ["sent", "retried", "failed", "queued"]
+
+
+def test_send_without_sender_address_refused_before_posting(
+    session, make_invoice, bookkeeper, smtp_server, app
+):
+    draft = make_invoice(post=False)
+    app.config["MAIL_FROM"] = ""
+
+    with pytest.raises(MailNotConfigured):
+        send_document(bookkeeper, draft.id, confirm_post=True)
+
+    assert session.get(Invoice, draft.id).state == "draft"
+
+
+def test_list_delivery_events_for_service_order_follows_invoice_lines(
+    session, make_invoice, bookkeeper, smtp_server
+):
+    draft = make_invoice(post=False)
+    draft.lines[0].source_order_id = 4242  # billed from service order 4242
+    session.flush()
+    send_document(bookkeeper, draft.id, confirm_post=True)
+    send_document(bookkeeper, make_invoice().id)  # another invoice, not from the order
+
+    events = list_delivery_events(order_id=4242)
+
+    assert [e.kind for e in events] == ["sent", "queued"]
+    assert {e.invoice_id for e in events} == {draft.id}

@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from stdnum import iso11649
 
 from app.accounting.sending import receipt_pdf
@@ -62,10 +65,10 @@ def test_render_long_invoice_header_and_footer_on_every_page(session, make_invoi
 
     pages = pdf_pages(ensure_document_pdf(invoice.id).content)
 
-    for number, text in enumerate(pages, start=1):
-        assert f"Invoice {invoice.number}" in text  # header
-        assert f"Page {number} of {len(pages)}" in text  # footer
-        assert "Test Services Ltd" in text
+    for number, page_text in enumerate(pages, start=1):
+        assert f"Invoice {invoice.number}" in page_text  # header
+        assert f"Page {number} of {len(pages)}" in page_text  # footer
+        assert "Test Services Ltd" in page_text
 
 
 def test_render_credit_note_names_its_invoice(session, make_invoice, bookkeeper):
@@ -123,3 +126,13 @@ def test_render_cash_receipt_for_payment_with_receipt_number(session, make_invoi
     assert "€150.40" in text
     assert invoice.number in text
     assert payment.amount == Decimal("150.40")
+
+
+def test_stored_pdf_cannot_be_changed_in_the_database(session, make_invoice):
+    invoice = make_invoice()
+    ensure_document_pdf(invoice.id)
+
+    with pytest.raises(DBAPIError, match="insert-only"), session.begin_nested():
+        session.execute(text("UPDATE document_files SET content = :c"), {"c": b"%PDF-forged"})
+    with pytest.raises(DBAPIError, match="insert-only"), session.begin_nested():
+        session.execute(text("DELETE FROM document_files"))
