@@ -17,7 +17,12 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from flask import current_app, render_template
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import cm
+from reportlab.pdfgen import canvas
 from xhtml2pdf import pisa
+from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from app.company.models import Company
 from app.invoicing.models import Invoice
@@ -29,6 +34,9 @@ DOC_TITLES = {
     "receipt": "Cash receipt",
 }
 _RF_CHARS = re.compile(r"[^0-9A-Z]")
+# Where "Page N of M" goes: right edge of the footer frame, on its first text line.
+PAGE_NUMBER_X = (1.6 + 17.8) * cm
+PAGE_NUMBER_Y = (29.7 - 27.6) * cm - 4
 
 
 class PdfRenderingFailed(RuntimeError):
@@ -53,6 +61,11 @@ def pdf_safe(text: str) -> str:
     (a real minus becomes a hyphen, narrow spaces become no-break spaces, accents are kept
     where the code page has them and stripped where it does not)."""
     text = text.replace("\u2212", "-").replace("\u202f", "\u00a0").replace("\u2009", " ")
+    try:
+        text.encode("cp1252")
+        return text  # the usual case: nothing to map
+    except UnicodeEncodeError:
+        pass
     out = []
     for ch in text:
         try:
@@ -130,12 +143,52 @@ def link_callback(uri: str, rel: str | None = None) -> str:
     return ""
 
 
-def html_to_pdf(html: str) -> bytes:
+def resource_policy() -> ResourceAccessPolicy:
+    """Local reads confined to the upload and static folders; no network at all."""
+    upload, static = _asset_dirs()
+    return ResourceAccessPolicy.server(
+        upload, extra_roots=(static,), allow_remote=False, max_render_seconds=120
+    )
+
+
+def stamp_page_numbers(content: bytes) -> bytes:
+    """Write "Page N of M" into every page's footer after a single layout pass.
+
+    xhtml2pdf's <pdf:pagecount> lays the whole document out twice (the count is unknown
+    while page 1 is drawn), doubling the cost of a long invoice; stamping the finished
+    pages costs a few milliseconds instead.
+    """
+    reader = PdfReader(io.BytesIO(content))
+    total = len(reader.pages)
+    overlay_buffer = io.BytesIO()
+    overlay = canvas.Canvas(overlay_buffer, pagesize=A4, pageCompression=1)
+    for number in range(1, total + 1):
+        overlay.setFont("Helvetica", 7.5)
+        overlay.setFillColorRGB(0x5F / 255, 0x66 / 255, 0x70 / 255)
+        overlay.drawRightString(PAGE_NUMBER_X, PAGE_NUMBER_Y, f"Page {number} of {total}")
+        overlay.showPage()
+    overlay.save()
+    stamps = PdfReader(io.BytesIO(overlay_buffer.getvalue())).pages
+    writer = PdfWriter(clone_from=reader)
+    for page, stamp in zip(writer.pages, stamps, strict=True):
+        page.merge_page(stamp)
     out = io.BytesIO()
-    status = pisa.CreatePDF(pdf_safe(html), dest=out, link_callback=link_callback, encoding="utf-8")
+    writer.write(out)
+    return out.getvalue()
+
+
+def html_to_pdf(html: str, *, page_numbers: bool = True) -> bytes:
+    out = io.BytesIO()
+    status = pisa.CreatePDF(
+        pdf_safe(html),
+        dest=out,
+        link_callback=link_callback,
+        encoding="utf-8",
+        resource_policy=resource_policy(),
+    )
     if status.err:
         raise PdfRenderingFailed(f"PDF rendering failed with {status.err} error(s)")
-    return out.getvalue()
+    return stamp_page_numbers(out.getvalue()) if page_numbers else out.getvalue()
 
 
 def _company_block(company: Company) -> dict[str, Any]:
