@@ -98,3 +98,27 @@ def smtp_down(app) -> Iterator[int]:
         yield port
     finally:
         app.config.update(saved)
+
+
+class RefusingInbox(Inbox):
+    """A server that is up but refuses every recipient (mailbox unavailable)."""
+
+    async def handle_RCPT(self, server, smtp_session, envelope, address, rcpt_options):
+        return "550 5.1.1 Mailbox unavailable"
+
+
+@pytest.fixture
+def smtp_refusing(app) -> Iterator[RefusingInbox]:
+    inbox = RefusingInbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    saved = {key: app.config[key] for key in ("SMTP_HOST", "SMTP_PORT", "SMTP_TLS", "MAIL_FROM")}
+    app.config.update(
+        SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_TLS="none", MAIL_FROM="billing@fieldpost.test"
+    )
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+        app.config.update(saved)

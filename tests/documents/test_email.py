@@ -185,3 +185,18 @@ def test_list_delivery_events_for_service_order_follows_invoice_lines(
 
     assert [e.kind for e in events] == ["sent", "queued"]
     assert {e.invoice_id for e in events} == {draft.id}
+
+
+def test_send_to_refusing_server_logs_its_answer_and_stays_retriable(
+    session, make_invoice, bookkeeper, smtp_refusing
+):
+    invoice = make_invoice()
+
+    outcome = send_document(bookkeeper, invoice.id)
+
+    assert outcome.state == "failed"
+    assert "Mailbox unavailable" in outcome.error
+    assert smtp_refusing.messages == []
+    assert session.get(OutboxItem, outcome.outbox_item_id).state == "failed"
+    retry_outbox_item(bookkeeper, outcome.outbox_item_id)
+    assert session.get(OutboxItem, outcome.outbox_item_id).state == "pending"
