@@ -89,6 +89,20 @@ class OutboxItem(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
+class EmailTemplate(db.Model):
+    """The company's own wording for one e-mail (invoice, reminder_1...). Without a row the
+    built-in template files are used. Jinja syntax, rendered in a sandbox."""
+
+    __tablename__ = "email_templates"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text, default="")  # empty: made from the text part
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
 class DeliveryEvent(db.Model):
     """The delivery log shown on invoice, customer and service-order timelines. Insert-only."""
 

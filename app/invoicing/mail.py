@@ -19,21 +19,28 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_currency
 from flask import current_app, render_template
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import escape
 
 from app.company.models import Company
 from app.core import clock
 from app.core.errors import DomainError
 from app.invoicing.models import Invoice
 
-# Subject lines per template; the bodies live in templates/invoicing/email/<name>.txt|.html.
+# Built-in subject lines per template; the bodies live in
+# templates/invoicing/email/<name>.txt|.html. A company's own wording (EmailTemplate rows,
+# see email_templates.py) replaces both.
 SUBJECTS = {
-    "invoice": "Invoice {number} from {company}",
-    "credit_note": "Credit note {number} from {company}",
-    "proforma": "Proforma invoice {number} from {company}",
-    "reminder_1": "Reminder: invoice {number} was due on {due_date}",
-    "reminder_2": "Second reminder: invoice {number} is overdue",
-    "reminder_3": "Final notice: invoice {number} is overdue",
+    "invoice": "Invoice {{ number }} from {{ company }}",
+    "credit_note": "Credit note {{ number }} from {{ company }}",
+    "proforma": "Proforma invoice {{ number }} from {{ company }}",
+    "reminder_1": "Reminder: invoice {{ number }} was due on {{ due_date }}",
+    "reminder_2": "Second reminder: invoice {{ number }} is overdue",
+    "reminder_3": "Final notice: invoice {{ number }} is overdue",
 }
+_text_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)  # plain text
+_html_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
 TEMPLATES = tuple(SUBJECTS)
 SMTP_TIMEOUT = 20  # seconds; a request that sends at once waits at most this long
 
@@ -85,8 +92,29 @@ def email_variables(invoice: Invoice, company: Company, link: str) -> dict[str, 
     }
 
 
-def render_email(template: str, variables: dict[str, Any]) -> RenderedEmail:
-    subject = SUBJECTS[template].format(**variables)
+def text_to_html(text: str) -> str:
+    """An HTML part for a company template written as plain text: paragraphs, line breaks."""
+    paragraphs = escape(text).split("\n\n")
+    return "".join(f"<p>{p.strip()}</p>".replace("\n", "<br>\n") for p in paragraphs if p.strip())
+
+
+def render_custom(
+    subject: str, body_text: str, body_html: str, variables: dict[str, Any]
+) -> RenderedEmail:
+    """Render a company's own template in the sandbox; unknown variables raise."""
+    text = _text_env.from_string(body_text).render(**variables)
+    html = _html_env.from_string(body_html).render(**variables) if body_html else text_to_html(text)
+    rendered_subject = _text_env.from_string(subject).render(**variables)
+    return RenderedEmail(" ".join(rendered_subject.split()), text, html)
+
+
+def render_email(
+    template: str, variables: dict[str, Any], custom: tuple[str, str, str] | None = None
+) -> RenderedEmail:
+    """`custom` = (subject, text, html) of the company's own wording, else the built-in one."""
+    if custom is not None:
+        return render_custom(*custom, variables)
+    subject = _text_env.from_string(SUBJECTS[template]).render(**variables)
     text = render_template(f"invoicing/email/{template}.txt", **variables)
     html = render_template(f"invoicing/email/{template}.html", **variables)
     return RenderedEmail(" ".join(subject.split()), text, html)

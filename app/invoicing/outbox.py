@@ -29,6 +29,7 @@ from app.extensions import db
 from app.invoicing import mail
 from app.invoicing.delivery import DeliveryEvent, OutboxItem
 from app.invoicing.documents import ensure_document_pdf
+from app.invoicing.email_templates import custom_wording
 from app.invoicing.models import Invoice, InvoiceLine
 from app.invoicing.operations import load_invoice
 from app.invoicing.portal import ensure_link, portal_url
@@ -95,7 +96,7 @@ def build_outbox_item(
     link = portal_url(ensure_link(actor, invoice))
     variables = mail.email_variables(invoice, company, link)
     variables["brand"] = company.brand_color
-    rendered = mail.render_email(name, variables)
+    rendered = mail.render_email(name, variables, custom_wording(name))
     item = OutboxItem(
         invoice_id=invoice.id,
         customer_id=invoice.customer_id,

@@ -1,4 +1,4 @@
-"""Documents out: stored PDFs, e-mail outbox, customer links, delivery log.
+"""Documents out: stored PDFs, e-mail outbox and templates, customer links, delivery log.
 
 Revision ID: 0003
 Revises: 0001
@@ -77,6 +77,16 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_mail_outbox_invoice_id'), ['invoice_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_mail_outbox_customer_id'), ['customer_id'], unique=False)
 
+    op.create_table('email_templates',
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('body_text', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_email_templates_updated_by_id_users')),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_email_templates'))
+    )
     op.create_table('delivery_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
@@ -110,6 +120,7 @@ def downgrade():
         batch_op.drop_index('ix_delivery_events_customer')
         batch_op.drop_index('ix_delivery_events_invoice')
     op.drop_table('delivery_events')
+    op.drop_table('email_templates')
     with op.batch_alter_table('mail_outbox', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_mail_outbox_customer_id'))
         batch_op.drop_index(batch_op.f('ix_mail_outbox_invoice_id'))
