@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from app.api.auth import authenticate
+from app.api.errors import handle_domain_error
+from app.core.errors import DomainError
 
 IDEMPOTENCY_PARAM = {
     "in": "header",
@@ -20,4 +22,5 @@ ID_PATH = "<int(min=1, max=2147483647):{}>"
 def resource(name: str, url_prefix: str, description: str) -> Blueprint:
     blp = Blueprint(name, __name__, url_prefix=url_prefix, description=description)
     blp.before_request(authenticate)
+    blp.register_error_handler(DomainError, handle_domain_error)
     return blp

@@ -7,8 +7,7 @@ from typing import Any
 from flask import Blueprint, Flask, render_template
 from flask_smorest import Api as SmorestApi
 
-from app.api.errors import ErrorSchema, handle_domain_error, install_error_handlers
-from app.core.errors import DomainError
+from app.api.errors import ErrorSchema, install_error_handlers
 from app.extensions import csrf
 
 SPEC_OPTIONS: dict[str, Any] = {
@@ -58,6 +57,5 @@ def register_api(app: Flask) -> None:
         ledger.reports_blp,
     ):
         csrf.exempt(blp)
-        blp.register_error_handler(DomainError, handle_domain_error)
         api.register_blueprint(blp)
     app.register_blueprint(docs_bp)
