@@ -6,14 +6,15 @@ app, inside the test's rolled-back transaction), half of them aimed at existing 
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import hypothesis
 import pytest
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -90,25 +91,29 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(api_schema, admi
                 operation.as_strategy(path_parameters={name: value}) for value in known[name]
             ]
 
-        @settings(
-            max_examples=FUZZ_EXAMPLES,
-            derandomize=True,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-            phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
-        )
-        @hypothesis.given(case=st.one_of(strategies))
-        def run(case):  # type: ignore[no-untyped-def]
-            response = case.call(headers=headers)
-            try:
-                case.validate_response(response, checks=CHECKS)
-            except Exception as error:  # noqa: BLE001 - collect every operation's failure
-                failures.append(f"{operation.label}: {str(error)[:600]}")
-                raise
-
-        try:
-            run()
-        except Exception:  # noqa: BLE001, S110 - recorded in failures above
-            pass
+        fuzz(operation.label, strategies, headers, failures)
     assert failures == []
+
+
+def fuzz(label: str, strategies: list, headers: dict, failures: list[str]) -> None:
+    """Run FUZZ_EXAMPLES generated requests of one operation; record what fails."""
+
+    @settings(
+        max_examples=FUZZ_EXAMPLES,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+    )
+    @hypothesis.given(case=st.one_of(strategies))
+    def run(case):  # type: ignore[no-untyped-def]
+        response = case.call(headers=headers)
+        try:
+            case.validate_response(response, checks=CHECKS)
+        except Exception as error:
+            failures.append(f"{label}: {str(error)[:600]}")
+            raise
+
+    with contextlib.suppress(Exception):  # each failure is recorded in `failures`
+        run()
