@@ -108,8 +108,8 @@ def fuzz(label: str, strategies: list, headers: dict, failures: list[str]) -> No
     )
     @hypothesis.given(case=st.one_of(strategies))
     def run(case):  # type: ignore[no-untyped-def]
-        response = case.call(headers=headers)
         try:
+            response = case.call(headers=headers)
             case.validate_response(response, checks=CHECKS)
         except Exception as error:
             failures.append(f"{label}: {str(error)[:600]}")
