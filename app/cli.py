@@ -8,7 +8,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.catalog.cli import catalog_cli
 from app.core.errors import DomainError
+from app.service_orders.cli import orders_cli
 
 demo_cli = AppGroup("demo", help="Demo data for trying Fieldpost.")
 ledger_cli = AppGroup("ledger", help="Ledger checks.")
@@ -19,16 +21,20 @@ users_cli = AppGroup("users", help="User accounts.")
 @click.option("--quiet", is_flag=True, help="Do not print the demo logins.")
 def demo_load(quiet: bool) -> None:
     """Load a believable company with users, customers, catalog and invoices (once)."""
-    from app.demo import load_demo
+    from sqlalchemy import inspect
 
-    logins = load_demo(progress=click.echo)
-    if logins is None:
+    from app.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+    from app.extensions import db
+
+    if not inspect(db.engine).has_table("company"):
+        click.echo("The database has no schema yet: run `flask db upgrade heads` first.", err=True)
+        sys.exit(1)
+    if load_demo(progress=click.echo) is None:
         click.echo("Demo data is already loaded.")
-        return
     if not quiet:
-        click.echo("\nDemo logins (password for all: see below)")
-        for email, role, password in logins:
-            click.echo(f"  {role:<11} {email:<32} {password}")
+        click.echo(f"\nDemo logins (every password: {DEMO_PASSWORD})")
+        for email, role, _name in DEMO_USERS:
+            click.echo(f"  {role:<11} {email}")
 
 
 @ledger_cli.command("verify")
@@ -125,3 +131,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(ledger_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(orders_cli)
+    app.cli.add_command(catalog_cli)

@@ -1,52 +1,157 @@
-"""Sign-in and sign-out pages."""
+"""Sign-in (rate limited per e-mail and IP), sign-out, password change, and the admin users page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
-from flask_wtf import FlaskForm
-from werkzeug.wrappers import Response
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired
+from typing import Any
 
-from app.auth.services import authenticate
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from app.auth.models import ROLES
+from app.auth.services import (
+    authenticate,
+    change_password,
+    create_user,
+    get_user,
+    list_users,
+    update_user,
+)
+from app.auth.throttle import clear_failures, minutes_locked, record_failure
+from app.core.errors import DomainError
+from app.core.http import form_errors, roles_required
 
 bp = Blueprint("auth", __name__)
+ROLE_CHOICES = [(role, role.capitalize()) for role in ROLES]
 
 
-class LoginForm(FlaskForm):
-    email = EmailField(
-        "E-mail",
-        validators=[DataRequired("Enter your e-mail address.")],
-        render_kw={"autocomplete": "username"},
-    )
-    password = PasswordField(
-        "Password",
-        validators=[DataRequired("Enter your password.")],
-        render_kw={"autocomplete": "current-password"},
-    )
+def _client_ip() -> str:
+    # Behind a proxy, configure werkzeug's ProxyFix so remote_addr is the client's address.
+    return request.remote_addr or "unknown"
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response:
-    form = LoginForm()
-    if form.validate_on_submit():
-        user = authenticate(form.email.data or "", form.password.data or "")
-        if user is not None:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append("E-mail or password is not right.")
-    return render_template("auth/login.html", form=form)
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for("web.home"))
+    errors: dict[str, list[str]] = {}
+    email = request.form.get("email", "").strip()
+    if request.method == "POST":
+        password = request.form.get("password", "")
+        if not email:
+            errors["email"] = ["Enter your e-mail address."]
+        if not password:
+            errors["password"] = ["Enter your password."]
+        if not errors:
+            errors = _try_sign_in(email, password)
+            if not errors:
+                return redirect(_safe_next(request.args.get("next")))
+    status = 429 if "_form" in errors and "Too many" in errors["_form"][0] else 200
+    return render_template("auth/login.html", errors=errors, email=email), status
+
+
+def _try_sign_in(email: str, password: str) -> dict[str, list[str]]:
+    ip = _client_ip()
+    minutes = minutes_locked(email, ip)
+    if minutes:
+        return {
+            "_form": [
+                f"Too many failed sign-ins for this e-mail. Try again in {minutes} minute"
+                f"{'s' if minutes != 1 else ''}, or ask an administrator to reset your password."
+            ]
+        }
+    user = authenticate(email, password)
+    if user is None:
+        record_failure(email, ip)
+        return {"password": ["E-mail or password is not right."]}
+    clear_failures(email, ip)
+    session.clear()  # a fresh session on sign-in: no fixation
+    login_user(user)
+    return {}
 
 
 @bp.post("/logout")
 def logout() -> Response:
     logout_user()
+    session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("web.home")
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password() -> str | Response:
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        new = request.form.get("new_password", "")
+        if new != request.form.get("confirm_password", ""):
+            errors["confirm_password"] = ["The two new passwords differ; type the same one twice."]
+        else:
+            try:
+                change_password(
+                    current_user._get_current_object(),
+                    request.form.get("current_password", ""),
+                    new,
+                )
+            except DomainError as error:
+                errors = form_errors(error)
+                errors = {("new_password" if k == "password" else k): v for k, v in errors.items()}
+            else:
+                flash("Your password was changed.", "success")
+                return redirect(url_for("web.home"))
+    return render_template("auth/password.html", errors=errors), (422 if errors else 200)
+
+
+@bp.get("/admin/users")
+@roles_required("admin")
+def users() -> str:
+    return render_template("auth/users.html", users=list_users())
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@roles_required("admin")
+def user_new() -> str | Response:
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {"role": "technician"}
+    if request.method == "POST":
+        values = {k: request.form.get(k, "").strip() for k in ("email", "name", "role")}
+        try:
+            user = create_user(current_user, password=request.form.get("password", ""), **values)
+        except DomainError as error:
+            errors = form_errors(error)
+        else:
+            flash(f"{user.name} can now sign in as {user.role}.", "success")
+            return redirect(url_for("auth.users"))
+    return render_template(
+        "auth/user_form.html", errors=errors, values=values, user=None, roles=ROLE_CHOICES
+    ), (422 if errors else 200)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def user_edit(user_id: int) -> str | Response:
+    user = get_user(user_id)
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {"name": user.name, "role": user.role, "active": user.active}
+    if request.method == "POST":
+        values = {
+            "name": request.form.get("name", "").strip(),
+            "role": request.form.get("role", ""),
+            "active": request.form.get("active") == "1",
+        }
+        try:
+            update_user(current_user, user_id, **values)
+        except DomainError as error:
+            errors = form_errors(error)
+        else:
+            flash(f"{values['name'] or user.email} saved.", "success")
+            return redirect(url_for("auth.users"))
+    return render_template(
+        "auth/user_form.html", errors=errors, values=values, user=user, roles=ROLE_CHOICES
+    ), (422 if errors else 200)

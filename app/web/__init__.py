@@ -5,22 +5,36 @@ from __future__ import annotations
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
+from app.core.errors import DomainError
 from app.extensions import db, login_manager
 from app.web.formatting import register_filters
 
 
 def register_web(app: Flask) -> None:
+    from app.accounting.routes import bp as accounting_bp
     from app.auth.routes import bp as auth_bp
+    from app.catalog.routes import bp as catalog_bp
+    from app.company.routes import bp as company_bp
+    from app.customers.routes import bp as customers_bp
+    from app.invoicing.routes import bp as invoicing_bp
+    from app.web.nav import register_template_helpers
     from app.web.routes import bp as web_bp
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to continue."
     login_manager.session_protection = "strong"
     register_filters(app)
+    register_template_helpers(app)
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(company_bp)
+    app.register_blueprint(customers_bp)
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(invoicing_bp)
+    app.register_blueprint(accounting_bp)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(Exception, _unexpected_error)
 
 
@@ -42,11 +56,21 @@ def _security_headers(response):  # type: ignore[no-untyped-def]
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
+    if response.mimetype == "text/html":
+        # Pages show ledger figures: never kept in shared caches or the back-forward cache.
+        headers.setdefault("Cache-Control", "no-store")
     return response
 
 
 def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
     return render_template("web/error.html", error=error), error.code or 500
+
+
+def _domain_error(error: DomainError):  # type: ignore[no-untyped-def]
+    """A refusal no form caught: its message on an error page with the right 4xx status."""
+    db.session.rollback()
+    status = error.status if 400 <= error.status < 500 else 409
+    return render_template("web/error.html", error=None, domain_error=error), status
 
 
 def _unexpected_error(error: Exception):  # type: ignore[no-untyped-def]

@@ -1,0 +1,52 @@
+"""One-time form tokens: a form that moves money carries a random token, used at most once.
+
+GET writes nothing: the token is random and only its use is stored. A double click or a
+resubmitted form finds its token taken (unique constraint) and records nothing twice.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import String
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.db import UTCDateTime, utcnow
+from app.extensions import db
+
+
+class UsedFormToken(db.Model):
+    __tablename__ = "used_form_tokens"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(40))
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def new_form_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def is_valid_shape(token: str) -> bool:
+    return 16 <= len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum()
+
+
+def claim_form_token(token: str, purpose: str) -> bool:
+    """Mark `token` used inside the caller's transaction; False when it was used already.
+
+    Called first inside the use case that does the work, so the claim commits or rolls back
+    with it: a refused payment leaves the token free for the corrected resubmission.
+    """
+    if not is_valid_shape(token):
+        return False
+    dialect = db.session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    # ON CONFLICT DO NOTHING waits for a concurrent claim of the same token, then skips.
+    stmt = (
+        module.insert(UsedFormToken)
+        .values(token=token, purpose=purpose[:40], used_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["token"])
+    )
+    return bool(db.session.execute(stmt).rowcount)
