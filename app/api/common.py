@@ -20,7 +20,7 @@ ID_PATH = "<int(min=1, max=2147483647):{}>"
 
 
 def resource(name: str, url_prefix: str, description: str) -> Blueprint:
-    blp = Blueprint(name, __name__, url_prefix=url_prefix, description=description)
+    blp = Blueprint(f"api-{name}", __name__, url_prefix=url_prefix, description=description)
     blp.before_request(authenticate)
     blp.register_error_handler(DomainError, handle_domain_error)
     return blp

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -82,3 +82,13 @@ def Day(**kwargs: Any) -> fields.Date:  # noqa: N802 - reads as a field type
     return fields.Date(
         validate=validate.Range(min=date(1900, 1, 1), max=date(2999, 12, 31)), **kwargs
     )
+
+
+def _sane_year(value: datetime) -> None:
+    if not 1900 <= value.year <= 2999:
+        raise ValidationError("Use a year from 1900 to 2999.")
+
+
+def Instant(**kwargs: Any) -> fields.DateTime:  # noqa: N802 - reads as a field type
+    """An ISO 8601 date-time; without a zone it is company-local time."""
+    return fields.DateTime(format="iso", validate=_sane_year, **kwargs)

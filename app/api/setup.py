@@ -40,7 +40,7 @@ class Api(SmorestApi):  # type: ignore[misc]
 
 
 def register_api(app: Flask) -> None:
-    from app.api import catalog, customers, invoices, ledger
+    from app.api import catalog, customers, invoices, ledger, service_orders
 
     app.config.setdefault("API_TITLE", "Fieldpost API")
     app.config.setdefault("API_VERSION", "v1")
@@ -53,6 +53,7 @@ def register_api(app: Flask) -> None:
         customers.blp,
         catalog.blp,
         invoices.blp,
+        service_orders.blp,
         ledger.journal_blp,
         ledger.reports_blp,
     ):

@@ -53,6 +53,9 @@ def test_openapi_document_lists_every_contract_operation(client):
         "/api/v1/journal-entries",
         "/api/v1/reports/trial-balance",
         "/api/v1/reports/ar-aging",
+        "/api/v1/service-orders/{order_id}/time-entries",
+        "/api/v1/service-orders/{order_id}/parts",
+        "/api/v1/service-orders/invoice",
     ):
         assert path in paths
 
@@ -72,7 +75,11 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(api_schema, admi
         "/api/v1/catalog-items",
         {"name": "Valve", "kind": "part", "price": "5.00", "vat_rate": "23"},
     ).json
+    order = admin.post(
+        "/api/v1/service-orders", {"customer_id": customer.id, "description": "Boiler"}
+    ).json
     known = {
+        "order_id": [order["id"]],
         "customer_id": [customer.id],
         "invoice_id": [draft["id"], posted["id"]],
         "item_id": [item["id"]],
