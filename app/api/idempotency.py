@@ -1,10 +1,12 @@
 """Idempotency-Key for POSTs that create or move something.
 
-The key row is inserted in the same transaction as the effect and holds the reply, unique on
+The key row is written in the same transaction as the effect and holds the reply, unique on
 (user, key). A repeat with the same body gets the stored reply (same status and body); a
 repeat with another body gets 422 and nothing is written. A concurrent duplicate blocks on
-the unique index (PostgreSQL) or on the write lock (SQLite) until the first commits, then
-replays its reply. A refused request (4xx) stores nothing, so the key can be used again.
+the unique index (PostgreSQL) or on the write lock (SQLite) until the first commits, rolls
+its own effect back and replays the first reply (also when the first already changed what the
+duplicate's effect needs, e.g. a duplicate post of a now posted invoice). A refused request
+(4xx) stores nothing, so the key can be used again.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from app.api.auth import current_user
 from app.api.errors import error_response
 from app.api.models import IdempotencyKey
 from app.core.db import use_case
+from app.core.errors import DomainError
 from app.extensions import db
 
 HEADER = "Idempotency-Key"
@@ -49,18 +52,31 @@ def _json(status: int, body: str, *, replayed: bool = False) -> Response:
 
 @use_case
 def _once(user_id: int, key: str, fingerprint: str, effect: Callable[[], tuple[int, str]]) -> Any:
-    """Replay a stored reply, or run the effect and store its reply in the same transaction."""
+    """Replay a stored reply, or run the effect and store its reply in the same transaction.
+
+    The key row is inserted after the effect, in the same transaction: a concurrent duplicate
+    that got this far blocks on the unique index (PostgreSQL) or the write lock (SQLite) until
+    the first commits, then fails, rolls its own effect back, and replays the stored reply.
+    """
     stored = db.session.scalar(
         select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
     )
     if stored is not None:
         return stored.fingerprint, stored.status, stored.body, True
-    row = IdempotencyKey(user_id=user_id, key=key, fingerprint=fingerprint)
-    db.session.add(row)
-    db.session.flush()  # a concurrent duplicate waits here for the first to commit
     status, body = effect()
-    row.status, row.body = status, body
+    db.session.add(
+        IdempotencyKey(user_id=user_id, key=key, fingerprint=fingerprint, status=status, body=body)
+    )
+    db.session.flush()
     return fingerprint, status, body, False
+
+
+def _stored(user_id: int, key: str) -> tuple[str, int, str, bool] | None:
+    # The failed use case rolled back: this read starts afresh and sees the committed reply.
+    row = db.session.scalar(
+        select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+    )
+    return (row.fingerprint, row.status, row.body, True) if row is not None else None
 
 
 def respond(status: int, schema: Schema, produce: Callable[[], Any]) -> Response:
@@ -81,15 +97,14 @@ def respond(status: int, schema: Schema, produce: Callable[[], Any]) -> Response
             {HEADER: [f"Use 1 to {MAX_KEY} characters."]},
         )
     user_id, fingerprint = current_user().id, _fingerprint()
-    for attempt in range(2):
-        try:
-            stored_fingerprint, stored_status, body, replayed = _once(
-                user_id, key, fingerprint, effect
-            )
-            break
-        except IntegrityError:
-            if attempt == 1:
-                raise
+    try:
+        stored_fingerprint, stored_status, body, replayed = _once(user_id, key, fingerprint, effect)
+    except (IntegrityError, DomainError):
+        # A concurrent duplicate committed first: its reply is the answer to this one too.
+        stored = _stored(user_id, key)
+        if stored is None:
+            raise
+        stored_fingerprint, stored_status, body, replayed = stored
     if stored_fingerprint != fingerprint:
         return error_response(
             422,

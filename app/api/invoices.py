@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
+from sqlalchemy.orm import selectinload
 
 from app.accounting.services import issue_credit_note, post_invoice, register_payment
 from app.api.auth import current_user, roles
@@ -21,6 +22,7 @@ from app.api.schemas import (
     PaymentSchema,
     today,
 )
+from app.invoicing.models import Invoice
 from app.invoicing.services import (
     copy_invoice,
     create_draft,
@@ -68,6 +70,7 @@ def index(args: dict[str, Any]) -> Any:
         sort=args["sort"],
         today=today(),
     )
+    stmt = stmt.options(selectinload(Invoice.lines), selectinload(Invoice.taxes))
     return paginate(stmt, args, InvoiceSchema(many=True).dump)
 
 

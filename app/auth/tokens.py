@@ -71,9 +71,11 @@ def revoke_token(actor: Any, prefix: str) -> ApiToken:
     return token
 
 
-@use_case
 def authenticate_token(raw: str) -> User | None:
-    """The active user a raw bearer token belongs to, or None (unknown, revoked, inactive)."""
+    """The active user a raw bearer token belongs to, or None (unknown, revoked, inactive).
+
+    A read; last use is written (its own small transaction) at most once a minute per token.
+    """
     if not raw.startswith(TOKEN_START) or len(raw) > 200:
         return None
     digest = hash_token(raw)
@@ -82,7 +84,13 @@ def authenticate_token(raw: str) -> User | None:
         return None
     if token.revoked_at is not None or not token.user.active:
         return None
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
-        token.last_used_at = now
+    if token.last_used_at is None or utcnow() - token.last_used_at > TOUCH_EVERY:
+        _touch(token.id)
     return token.user
+
+
+@use_case
+def _touch(token_id: int) -> None:
+    token = db.session.get(ApiToken, token_id)
+    if token is not None:
+        token.last_used_at = utcnow()

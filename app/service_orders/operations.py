@@ -51,7 +51,10 @@ def load_order(actor: Any, order_id: Any, *, for_update: bool = False) -> Servic
     (NotFound, not Forbidden): ids of other people's work are not confirmed."""
     require_role(actor, *READ_ROLES)
     key = _int_id(order_id)
-    order = db.session.get(ServiceOrder, key, with_for_update=for_update or None) if key else None
+    # Lock the order row only: a bare FOR UPDATE would also lock the eagerly joined customer
+    # row and queue every technician working for the same customer behind one another.
+    lock = {"of": ServiceOrder} if for_update else None
+    order = db.session.get(ServiceOrder, key, with_for_update=lock) if key else None
     if order is None or (is_technician(actor) and not order.is_assigned_to(actor.id)):
         raise NotFound("No such service order.", field="order_id")
     return order

@@ -101,7 +101,7 @@ def test_posting_with_key_twice_replays_the_posted_invoice(books, customer):
     assert first.json == second.json
 
 
-def _setup_posted_invoice(app):
+def _setup_posted_invoice(app, post=True):
     with app.app_context():
         bind(db.session)
         user = UserFactory(role="bookkeeper")
@@ -109,14 +109,13 @@ def _setup_posted_invoice(app):
         db.session.commit()
         _, raw = issue_token(None, user.email)
         draft = create_draft(user, customer_id=customer.id, lines=[line("Work", "1", "100.00")])
-        post_invoice(user, draft.id)
+        if post:
+            post_invoice(user, draft.id)
         return raw, draft.id
 
 
-def test_20_concurrent_duplicates_record_one_payment_without_5xx(fresh_database):
-    _, app = fresh_database
-    token, invoice_id = _setup_posted_invoice(app)
-    barrier = threading.Barrier(20)
+def _race(app, count, path, token, body=None):
+    barrier = threading.Barrier(count)
     replies: list[tuple[int, bytes]] = []
     lock = threading.Lock()
 
@@ -124,22 +123,39 @@ def test_20_concurrent_duplicates_record_one_payment_without_5xx(fresh_database)
         client = app.test_client()
         barrier.wait()
         response = client.post(
-            f"/api/v1/invoices/{invoice_id}/payments",
-            json=PAYMENT,
+            path,
+            json=body if body is not None else {},
             headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "race"},
         )
         with lock:
             replies.append((response.status_code, response.get_data()))
 
-    threads = [threading.Thread(target=worker) for _ in range(20)]
+    threads = [threading.Thread(target=worker) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return replies
+
+
+def test_20_concurrent_duplicates_record_one_payment_without_5xx(fresh_database):
+    _, app = fresh_database
+    token, invoice_id = _setup_posted_invoice(app)
+    replies = _race(app, 20, f"/api/v1/invoices/{invoice_id}/payments", token, PAYMENT)
     assert [status for status, _ in replies] == [201] * 20
     assert len({body for _, body in replies}) == 1
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Payment)) == 1
         total = db.session.scalar(select(func.sum(Payment.amount)))
         assert Decimal(total) == Decimal("50.00")
+        assert verify_ledger() == []
+
+
+def test_concurrent_duplicate_posts_get_the_same_reply_and_one_number(fresh_database):
+    _, app = fresh_database
+    token, invoice_id = _setup_posted_invoice(app, post=False)
+    replies = _race(app, 8, f"/api/v1/invoices/{invoice_id}/post", token)
+    assert [status for status, _ in replies] == [200] * 8
+    assert len({body for _, body in replies}) == 1
+    with app.app_context():
         assert verify_ledger() == []
