@@ -73,6 +73,62 @@ def users_create(email: str, role: str, name: str, password: str) -> None:
     click.echo(f"Created {user.role} {user.email}")
 
 
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="", help="What the token is for, shown in the list.")
+def users_token(email: str, name: str) -> None:
+    """Issue an API token for EMAIL; it is printed once and stored only as a hash."""
+    from app.auth.tokens import issue_token
+
+    try:
+        token, raw = issue_token(None, email, name)
+    except DomainError as error:
+        click.echo(error.message, err=True)
+        sys.exit(1)
+    click.echo(raw)
+    click.echo(
+        f"Token {token.prefix} for {token.user.email} ({token.user.role}). "
+        "Copy it now: it is not shown again.",
+        err=True,
+    )
+
+
+@users_cli.command("tokens")
+@click.argument("email")
+def users_tokens(email: str) -> None:
+    """List EMAIL's API tokens: prefix, created, last used, revoked."""
+    from app.auth.tokens import list_tokens
+
+    try:
+        tokens = list_tokens(email)
+    except DomainError as error:
+        click.echo(error.message, err=True)
+        sys.exit(1)
+    if not tokens:
+        click.echo(f"{email} has no API tokens.")
+    for token in tokens:
+        used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
+        state = f"revoked {token.revoked_at:%Y-%m-%d %H:%M}" if token.revoked_at else "active"
+        click.echo(
+            f"{token.prefix}  created {token.created_at:%Y-%m-%d %H:%M}  last used {used}  "
+            f"{state}  {token.name}".rstrip()
+        )
+
+
+@users_cli.command("revoke-token")
+@click.argument("prefix")
+def users_revoke_token(prefix: str) -> None:
+    """Revoke the API token with this PREFIX (as `flask users tokens` lists it)."""
+    from app.auth.tokens import revoke_token
+
+    try:
+        token = revoke_token(None, prefix)
+    except DomainError as error:
+        click.echo(error.message, err=True)
+        sys.exit(1)
+    click.echo(f"Revoked token {token.prefix} of {token.user.email}.")
+
+
 @jobs_cli.command("run")
 @click.option("--outbox-seconds", type=int, default=None, help="Outbox dispatch interval.")
 def jobs_run(outbox_seconds: int | None) -> None:
