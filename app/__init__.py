@@ -41,6 +41,10 @@ def register_blueprints(app: Flask) -> None:
 
     register_web(app)
 
+    from app.api.setup import register_api
+
+    register_api(app)
+
 
 def register_cli(app: Flask) -> None:
     from app.cli import register_commands

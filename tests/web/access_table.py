@@ -9,11 +9,23 @@ PUBLIC = {
     "static": 200,
     "web.health": 200,
     "company.brand_css": 200,
+    "api-docs.openapi_json": 200,
+    "api_docs.docs_page": 200,
+    # A customer link with a token that was never issued (or was revoked/tampered) is a 404.
+    "portal.view": 404,
+    "portal.pdf": 404,
 }
 
 # fmt: off
 # Columns: admin, bookkeeper, dispatcher, technician, anonymous.
 ACCESS: dict[str, dict[str, int]] = {
+    "delivery.bulk_send": {"admin": 403, "bookkeeper": 302, "dispatcher": 403, "technician": 403, "anonymous": 302},
+    "delivery.bulk_zip": {"admin": 403, "bookkeeper": 302, "dispatcher": 403, "technician": 403, "anonymous": 302},
+    "delivery.pdf": {"admin": 403, "bookkeeper": 200, "dispatcher": 403, "technician": 403, "anonymous": 302},
+    "delivery.receipt_pdf": {"admin": 403, "bookkeeper": 404, "dispatcher": 403, "technician": 403, "anonymous": 302},
+    "delivery.retry": {"admin": 403, "bookkeeper": 404, "dispatcher": 403, "technician": 403, "anonymous": 302},
+    "delivery.revoke_link": {"admin": 403, "bookkeeper": 302, "dispatcher": 403, "technician": 403, "anonymous": 302},
+    "delivery.send": {"admin": 403, "bookkeeper": 302, "dispatcher": 403, "technician": 403, "anonymous": 302},
     "accounting.account_lines": {"admin": 403, "bookkeeper": 200, "dispatcher": 403, "technician": 403, "anonymous": 302},
     "accounting.aging": {"admin": 403, "bookkeeper": 200, "dispatcher": 403, "technician": 403, "anonymous": 302},
     "accounting.aging_csv": {"admin": 403, "bookkeeper": 200, "dispatcher": 403, "technician": 403, "anonymous": 302},
@@ -59,6 +71,39 @@ ACCESS: dict[str, dict[str, int]] = {
     "invoicing.new": {"admin": 403, "bookkeeper": 200, "dispatcher": 200, "technician": 403, "anonymous": 302},
     "invoicing.totals": {"admin": 403, "bookkeeper": 200, "dispatcher": 200, "technician": 403, "anonymous": 302},
     "web.home": {"admin": 200, "bookkeeper": 200, "dispatcher": 200, "technician": 200, "anonymous": 302},
+    # The API answers 401 to a signed-in browser: cookies never authenticate it (RELIABILITY).
+    "api-catalog-items.create": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-catalog-items.index": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-catalog-items.patch": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-catalog-items.show": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-customers.create": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-customers.index": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-customers.patch": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-customers.show": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-invoices.copy": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-invoices.create": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-invoices.credit": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-invoices.delete": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-invoices.index": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-invoices.patch": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-invoices.pay": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-invoices.post": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-invoices.show": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-journal-entries.journal_index": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-reports.ar_aging_report": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-reports.trial_balance_report": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-service-orders.cancel": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-service-orders.complete": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-service-orders.create": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-service-orders.index": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-service-orders.invoice": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-service-orders.log": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-service-orders.part": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-service-orders.patch": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-service-orders.reopen": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-service-orders.schedule": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-service-orders.show": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-service-orders.start": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
 }
 # fmt: on
 from tests.web.access_table_field import FIELD_ACCESS; ACCESS.update(FIELD_ACCESS)  # noqa: E402, E702, I001
