@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (one row per route, like access_table.py)
 """Access rows for the field pages (service orders, sites and contacts, catalog import), in
 the format of access_table.py, and the objects their URLs need.
 
