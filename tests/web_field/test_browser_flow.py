@@ -115,12 +115,12 @@ def test_technician_to_invoice_flow_in_browser(live, browser):
     tech.wait_for_url(f"**/orders/{data['order_id']}#time")
     assert tech.locator(".timer-chip").is_visible()
     tech.reload()
-    assert tech.get_by_role("button", name="Stop timer").first.is_visible()
+    assert tech.get_by_role("button", name="Stop timer").is_visible()
     assert data["reference"] in tech.locator(".timer-chip").inner_text()
     _shot(tech, "technician-order-timer.png")
 
     clock.freeze(DEFAULT_NOW + timedelta(minutes=50))
-    tech.locator(".timer-box").get_by_role("button", name="Stop timer").click()
+    tech.locator(".action-bar").get_by_role("button", name="Stop timer").click()
     tech.wait_for_selector("text=Timer stopped: 0:50 recorded")
     assert tech.locator(".timer-chip").count() == 0
 
