@@ -181,7 +181,7 @@ def timer_stop(order_id: int) -> Any:
 
 
 @bp.post("/<int:order_id>/time")
-@roles_required(*WORKERS)
+@roles_required("technician")
 def add_time(order_id: int) -> Any:
     """ "Forgot to start?": a duration on a day, with the form's client id against replays."""
     queries.get_order(current_user, order_id)
@@ -189,9 +189,6 @@ def add_time(order_id: int) -> Any:
     minutes = parse_duration(raw)
     if minutes is None or minutes <= 0:
         return render_job(order_id, {"duration": ["Enter the time worked as h:mm, e.g. 1:30."]})
-    kwargs: dict[str, Any] = {}
-    if current_user.role != "technician":
-        kwargs["technician_id"] = int_arg(request.form.get("technician_id"))
     try:
         entry = timesheets.log_time(
             current_user,
@@ -201,17 +198,12 @@ def add_time(order_id: int) -> Any:
             rate_kind=request.form.get("rate_kind", "normal"),
             client_id=request.form.get("client_id") or None,
             note=request.form.get("note", ""),
-            **kwargs,
         )
     except DomainError as error:
         errors = form_errors(error)
         if "minutes" in errors:
             errors["duration"] = errors.pop("minutes")
-        return (
-            render_job(order_id, errors)
-            if current_user.role == "technician"
-            else _refused(order_id, error, "time")
-        )
+        return render_job(order_id, errors)
     flash(f"{format_minutes(entry.minutes)} added on {entry.work_date:%d %b %Y}.", "success")
     return _back(order_id, "time")
 
@@ -231,7 +223,7 @@ def delete_time(time_entry_id: int) -> Any:
 
 
 @bp.post("/<int:order_id>/finish")
-@roles_required(*WORKERS)
+@roles_required("technician")
 def finish(order_id: int) -> Any:
     try:
         handover.finish_work(current_user, order_id, request.form.get("note", ""))

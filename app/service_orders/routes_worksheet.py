@@ -125,7 +125,7 @@ def remove_part(order_id: int) -> Any:
 
 
 @bp.post("/<int:order_id>/report")
-@roles_required(*WORKERS)
+@roles_required("technician")
 def save_report(order_id: int) -> Any:
     try:
         signoff.update_report(current_user, order_id, request.form.get("report", ""))
@@ -140,7 +140,7 @@ def save_report(order_id: int) -> Any:
 
 
 @bp.post("/<int:order_id>/photos")
-@roles_required(*WORKERS)
+@roles_required("technician")
 def add_photos(order_id: int) -> Any:
     files = [f for f in request.files.getlist("photos") if f and f.filename]
     if not files:
@@ -171,7 +171,7 @@ def photo(photo_id: int) -> Response:
 
 
 @bp.post("/photos/<int:photo_id>/delete")
-@roles_required(*WORKERS)
+@roles_required("technician")
 def delete_photo(photo_id: int) -> Any:
     found = signoff.get_photo(current_user, photo_id)
     order_id = found.order_id
@@ -193,7 +193,7 @@ def signature(order_id: int) -> Response:
 
 
 @bp.post("/<int:order_id>/sign")
-@roles_required(*WORKERS)
+@roles_required("technician")
 def sign(order_id: int) -> Any:
     png = signature_png(request.form.get("signature"))
     name = request.form.get("signer_name", "")
