@@ -69,6 +69,7 @@ def technician_context(order: ServiceOrder, errors: dict[str, list[str]]) -> dic
         queries.running_timer(current_user) if current_user.role == "technician" else None
     )
     part_q = request.args.get("part_q", "").strip()[:100]
+    finished = handover.finished_mark(order.id)
     return {
         "order": order,
         "entries": entries,
@@ -81,7 +82,7 @@ def technician_context(order: ServiceOrder, errors: dict[str, list[str]]) -> dic
         "part_q": part_q,
         "part_results": paginate(search_items(part_q), 1, 10).items if part_q else [],
         "checklist": handover.checklist(order, me),
-        "finished": handover.finished_mark(order.id),
+        "finished": finished,
         "errors": errors,
         "new_client_id": lambda: str(uuid.uuid4()),
         "today": company_today(),
@@ -90,7 +91,8 @@ def technician_context(order: ServiceOrder, errors: dict[str, list[str]]) -> dic
         "running_elapsed": int((clock.now_utc() - running.started_at).total_seconds() // 60)
         if running and running.started_at
         else 0,
-        "can_work": order.state in ("scheduled", "in_progress"),
+        # Marked done: read-only until the office sends the job back.
+        "can_work": order.state in ("scheduled", "in_progress") and finished is None,
         "undo": _undo_offer(),
     }
 

@@ -307,3 +307,15 @@ def test_my_day_button_finish_stops_the_timer_and_opens_sign_off(login, fw, sess
     assert response.headers["Location"].endswith(f"/orders/{order.id}#signoff")
     entry = session.query(TimeEntry).filter_by(order_id=order.id).one()
     assert (entry.running, entry.minutes) == (False, 20)
+
+
+def test_job_marked_done_is_read_only_for_the_technician(login, fw, session, uploads):
+    order = fw.worked()
+    client = login("technician")
+    client.post(f"/orders/{order.id}/report", data={"report": "Fixed."})
+    client.post(f"/orders/{order.id}/sign", data={"signature": PAD, "signer_name": "Cora"})
+    client.post(f"/orders/{order.id}/finish")
+    html = client.get(f"/orders/{order.id}").get_data(as_text=True)
+    assert "ask the office to send it back" in html
+    assert "Forgot to start?" not in html
+    assert "Start timer" not in html
