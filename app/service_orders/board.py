@@ -1,4 +1,5 @@
-"""Read-only views for the dispatcher: board filters and counts, technicians, overlaps."""
+"""Read-only views for the field pages: board filters and counts, technicians, overlaps,
+the next visit and a technician's recent parts."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from app.auth.models import User
+from app.catalog.models import CatalogItem
 from app.core import clock
 from app.customers.models import Customer
 from app.extensions import db
 from app.service_orders import queries
-from app.service_orders.models import ServiceOrder, order_technicians
+from app.service_orders.models import PartUsage, ServiceOrder, order_technicians
 from app.service_orders.operations import company_zone
 from app.service_orders.states import STATES
 
@@ -183,3 +185,21 @@ def overlapping_ids() -> set[int]:
         .distinct()
     )
     return set(db.session.scalars(stmt))
+
+
+def recent_parts(user_id: int, limit: int = 10) -> list[CatalogItem]:
+    """Active catalog parts this user added most recently, newest first."""
+    latest = (
+        select(PartUsage.catalog_item_id, func.max(PartUsage.id).label("last"))
+        .where(PartUsage.created_by_id == user_id, PartUsage.catalog_item_id.is_not(None))
+        .group_by(PartUsage.catalog_item_id)
+        .subquery()
+    )
+    stmt = (
+        select(CatalogItem)
+        .join(latest, latest.c.catalog_item_id == CatalogItem.id)
+        .where(CatalogItem.active.is_(True))
+        .order_by(latest.c.last.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))

@@ -10,11 +10,11 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.catalog.services import get_item, search_items
+from app.catalog.services import search_items
 from app.core import clock
 from app.core.errors import DomainError
 from app.core.http import form_errors, int_arg, paginate, roles_required
-from app.service_orders import part_steps, parts, queries, signoff
+from app.service_orders import board, part_steps, parts, queries, signoff
 from app.service_orders.forms import signature_png
 from app.service_orders.routes import READERS, WORKERS, bp, local_time
 from app.service_orders.routes_technician import (
@@ -32,14 +32,8 @@ def part_search(order_id: int) -> str:
     """Options for the parts combobox: name, SKU and unit only — never a price."""
     order = queries.get_order(current_user, order_id)
     q = request.args.get("part_q", "").strip()[:100]
-    if q:
-        items = paginate(search_items(q), 1, 10).items
-    else:
-        recent: list[int] = []
-        for usage in reversed(order.parts):
-            if usage.catalog_item_id and usage.catalog_item_id not in recent:
-                recent.append(usage.catalog_item_id)
-        items = [get_item(i) for i in recent[:10]]
+    # An empty query offers the parts this user added most recently.
+    items = paginate(search_items(q), 1, 10).items if q else board.recent_parts(current_user.id)
     return render_template("service_orders/_part_options.html", items=items, q=q, order=order)
 
 

@@ -321,10 +321,10 @@ def test_job_marked_done_is_read_only_for_the_technician(login, fw, session, upl
     assert "Start timer" not in html
 
 
-def test_part_search_with_empty_query_lists_parts_used_on_the_job(login, fw):
-    order = fw.worked()
+def test_part_search_with_empty_query_lists_the_technicians_recent_parts(login, fw):
+    earlier, order = fw.worked(), fw.worked()
     client = login("technician")
-    client.post(f"/orders/{order.id}/parts", data={"catalog_item_id": fw.pipe.id})
+    client.post(f"/orders/{earlier.id}/parts", data={"catalog_item_id": fw.pipe.id})
     html = client.get(f"/orders/{order.id}/parts/search?part_q=").get_data(as_text=True)
     assert 'data-label="Copper pipe"' in html
     assert "Radiator valve" not in html
