@@ -15,6 +15,8 @@ from app.service_orders.cli import orders_cli
 demo_cli = AppGroup("demo", help="Demo data for trying Fieldpost.")
 ledger_cli = AppGroup("ledger", help="Ledger checks.")
 users_cli = AppGroup("users", help="User accounts.")
+jobs_cli = AppGroup("jobs", help="The scheduled-jobs process.")
+outbox_cli = AppGroup("outbox", help="The e-mail outbox.")
 
 
 @demo_cli.command("load")
@@ -127,9 +129,61 @@ def users_revoke_token(prefix: str) -> None:
     click.echo(f"Revoked token {token.prefix} of {token.user.email}.")
 
 
+@jobs_cli.command("run")
+@click.option("--outbox-seconds", type=int, default=None, help="Outbox dispatch interval.")
+def jobs_run(outbox_seconds: int | None) -> None:
+    """Run scheduled jobs (outbox dispatch, ...) in this process until stopped."""
+    from flask import current_app
+
+    from app.jobs.scheduler import build_scheduler
+
+    scheduler = build_scheduler(
+        current_app._get_current_object(),  # type: ignore[attr-defined]
+        outbox_seconds=outbox_seconds,
+    )
+    click.echo("Jobs process started; Ctrl+C to stop.")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Jobs process stopped.")
+
+
+@outbox_cli.command("send")
+def outbox_send() -> None:
+    """Deliver pending e-mails now (one dispatcher run)."""
+    from app.invoicing.outbox import dispatch_outbox
+
+    report = dispatch_outbox()
+    if report.locked_out:
+        click.echo("Another dispatcher is running; nothing done.")
+        return
+    click.echo(
+        f"{len(report.sent)} sent, {len(report.failed)} failed, "
+        f"{len(report.recovered)} marked unknown after a crash"
+    )
+    if report.failed:
+        sys.exit(1)
+
+
+@outbox_cli.command("list")
+@click.option("--state", type=click.Choice(["pending", "sending", "sent", "failed"]))
+def outbox_list(state: str | None) -> None:
+    """Show outbox e-mails, newest first."""
+    from app.invoicing.outbox import list_outbox
+
+    for item in list_outbox(state=state):
+        click.echo(
+            f"{item.id:>6} {item.state:<8} {item.created_at:%Y-%m-%d %H:%M} "
+            f"{item.to_address:<32} {item.subject}"
+            + (f"  [{item.last_error}]" if item.last_error else "")
+        )
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(ledger_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(orders_cli)
     app.cli.add_command(catalog_cli)
+    app.cli.add_command(jobs_cli)
+    app.cli.add_command(outbox_cli)

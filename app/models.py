@@ -10,6 +10,7 @@ from app.catalog import units as catalog_units
 from app.company import models as company_models
 from app.core import form_tokens, numbering
 from app.customers import models as customer_models
+from app.invoicing import delivery as delivery_models
 from app.invoicing import models as invoicing_models
 from app.service_orders import models as service_order_models
 
@@ -22,6 +23,7 @@ __all__ = [
     "catalog_units",
     "company_models",
     "customer_models",
+    "delivery_models",
     "form_tokens",
     "invoicing_models",
     "numbering",

@@ -9,7 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from app.catalog.csv_import import ImportReport, import_catalog, preview_catalog_import
-from app.catalog.units import list_currencies, list_units
+from app.catalog.units import add_currency, add_unit, list_currencies, list_units
 from app.core.errors import DomainError
 
 catalog_cli = AppGroup("catalog", help="Catalog import and settings.")
@@ -50,3 +50,30 @@ def units_command() -> None:
     """The units and currencies the catalog accepts."""
     click.echo("Units: " + ", ".join(u.code for u in list_units()))
     click.echo("Currencies: " + ", ".join(c.code for c in list_currencies()))
+
+
+def _report(error: DomainError) -> None:
+    for field, messages in (error.fields or {"error": [error.message]}).items():
+        click.echo(f"{field}: {'; '.join(messages)}", err=True)
+    sys.exit(1)
+
+
+@catalog_cli.command("add-unit")
+@click.argument("code")
+@click.option("--name", default="")
+def add_unit_command(code: str, name: str) -> None:
+    """Allow a unit of measure in the catalog (e.g. roll)."""
+    try:
+        click.echo(f"Added unit {add_unit(None, code, name).code}")
+    except DomainError as error:
+        _report(error)
+
+
+@catalog_cli.command("add-currency")
+@click.argument("code")
+def add_currency_command(code: str) -> None:
+    """Allow a currency for catalog prices (ISO 4217, e.g. GBP)."""
+    try:
+        click.echo(f"Added currency {add_currency(None, code).code}")
+    except DomainError as error:
+        _report(error)

@@ -92,8 +92,10 @@ class ImportReport:
         return not self.errors
 
 
-def decode(data: bytes) -> str:
+def decode(data: bytes | str) -> str:
     """UTF-8 text; anything else is refused with the position of the first bad byte."""
+    if isinstance(data, str):  # already text (e.g. pasted into a form)
+        return data.removeprefix("\ufeff")
     if not isinstance(data, bytes):
         raise CatalogImportFailed([RowError(0, "file", "Upload the CSV file.")])
     if len(data) > MAX_BYTES:
@@ -177,8 +179,10 @@ def _clean_row(
         fail("type", "Enter product or service.")
     if not kind:
         kind = TYPES.get(item_type, "part")
-    elif item_type == "product" and kind not in ("part",):
+    elif item_type == "product" and kind != "part":
         fail("kind", "A product is a part; use type service for labour and fees.")
+    elif item_type == "service" and kind not in ("service", "labour", "fee"):
+        fail("kind", "A service is labour, a fee or a service; use type product for parts.")
     values = {
         "name": raw.get("name", ""),
         "kind": kind,
@@ -210,7 +214,7 @@ def _clean_row(
     return clean
 
 
-def _plan(data: bytes) -> ImportReport:
+def _plan(data: bytes | str) -> ImportReport:
     header, rows = _read(decode(data))
     report = ImportReport()
     units, currencies = unit_codes(), currency_codes()
@@ -236,7 +240,7 @@ def _plan(data: bytes) -> ImportReport:
     return report
 
 
-def preview_catalog_import(actor: Any, data: bytes) -> ImportReport:
+def preview_catalog_import(actor: Any, data: bytes | str) -> ImportReport:
     """What an import would do, row by row, and every error; writes nothing."""
     try:
         return _plan(data)
@@ -245,7 +249,7 @@ def preview_catalog_import(actor: Any, data: bytes) -> ImportReport:
 
 
 @use_case
-def import_catalog(actor: Any, data: bytes) -> ImportReport:
+def import_catalog(actor: Any, data: bytes | str) -> ImportReport:
     """Create or update (by SKU) every row, or, if any row is wrong, nothing at all."""
     report = _plan(data)
     if report.errors:

@@ -153,6 +153,20 @@ def schedule(
         )
 
 
+@orders_cli.command("assign")
+@click.argument("order")
+@click.option("--tech", "techs", multiple=True, required=True, help="Technician e-mail.")
+@as_option
+def assign(order: str, techs: tuple[str, ...], as_email: str | None) -> None:
+    """Change the technicians of an open order."""
+    with _reporting():
+        updated = services.assign_technicians(
+            _actor(as_email), _order_id(order), [_user_id(t) for t in techs]
+        )
+        _say(updated)
+        click.echo("  team: " + ", ".join(t.name or t.email for t in updated.technicians))
+
+
 def _transition(name: str, fn: Callable[..., Any], help_text: str) -> None:
     @orders_cli.command(name, help=help_text)
     @click.argument("order")

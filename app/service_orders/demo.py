@@ -91,7 +91,6 @@ def load_service_orders_demo(
     progress("Creating sites, contacts and service orders in every state...")
     users = {u.email: u for u in db.session.scalars(select(User))}
     office = users["dispatch@fieldpost.test"]
-    tech, tech2 = users["tech@fieldpost.test"], users["tech2@fieldpost.test"]
     customers = {c.name: c for c in db.session.scalars(select(Customer))}
     sites = {
         name: [add_site(office, customers[name].id, **values) for values in site_list]
@@ -104,24 +103,21 @@ def load_service_orders_demo(
         for name, (n, p, e) in CONTACTS.items()
     }
     skus = {i.sku: i for i in db.session.scalars(select(CatalogItem))}
-    demo = _Demo(office, tech, tech2, customers, sites, contacts, skus)
-    demo.books = users["books@fieldpost.test"]
-    demo.build(post)
+    _Demo(users, customers, sites, contacts, skus).build(post)
 
 
 class _Demo:
     def __init__(
         self,
-        office: User,
-        tech: User,
-        tech2: User,
+        users: dict[str, User],
         customers: dict[str, Customer],
         sites: dict[str, list[Any]],
         contacts: dict[str, Any],
         skus: dict[str, CatalogItem],
     ) -> None:
-        self.office, self.tech, self.tech2 = office, tech, tech2
-        self.books: User = office
+        self.office = users["dispatch@fieldpost.test"]
+        self.tech, self.tech2 = users["tech@fieldpost.test"], users["tech2@fieldpost.test"]
+        self.books = users["books@fieldpost.test"]
         self.customers, self.sites, self.contacts, self.skus = customers, sites, contacts, skus
         self.zone = ZoneInfo(get_company().timezone)
         self.today = clock.now_utc().astimezone(self.zone).date()

@@ -78,7 +78,7 @@ def list_invoicing_queue(actor: Any) -> list[QueueGroup]:
     return list(groups.values())
 
 
-def _load_for_invoicing(actor: Any, order_ids: Any) -> list[ServiceOrder]:
+def _load_for_invoicing(actor: Any, order_ids: Any, *, lock: bool = True) -> list[ServiceOrder]:
     if (
         not isinstance(order_ids, list | tuple)
         or not order_ids
@@ -90,7 +90,7 @@ def _load_for_invoicing(actor: Any, order_ids: Any) -> list[ServiceOrder]:
             {"order_ids": [f"At most {MAX_ORDERS_PER_INVOICE} orders per invoice."]}
         )
     # Lock in id order so two dispatchers invoicing overlapping sets cannot deadlock.
-    orders = [load_order(actor, i, for_update=True) for i in sorted(set(order_ids))]
+    orders = [load_order(actor, i, for_update=lock) for i in sorted(set(order_ids))]
     for order in orders:
         if order.state == "invoiced" or order.invoice_id is not None:
             raise AlreadyInvoiced(
@@ -265,6 +265,14 @@ def invoice_orders(actor: Any, order_ids: list[int], *, invoice_date: date | Non
         order.invoice_id = invoice.id
     db.session.flush()
     return invoice
+
+
+def preview_invoice_lines(actor: Any, order_ids: list[int]) -> list[dict[str, Any]]:
+    """The lines invoice_orders would create, for the dispatcher to check; writes nothing.
+    Raises the same refusals as invoice_orders."""
+    require_role(actor, *BILLING_ROLES)
+    orders = _load_for_invoicing(actor, order_ids, lock=False)
+    return build_order_lines(orders, get_company())
 
 
 @use_case

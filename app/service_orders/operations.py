@@ -25,6 +25,8 @@ from app.service_orders.states import (
 
 OFFICE_ROLES = ("admin", "dispatcher")
 READ_ROLES = ("admin", "dispatcher", "bookkeeper", "technician")
+# Who records work: bookkeepers read orders and invoice them but do not change the work.
+WORK_ROLES = ("admin", "dispatcher", "technician")
 
 
 class OrderLocked(InvalidTransition):
@@ -51,10 +53,15 @@ def load_order(actor: Any, order_id: Any, *, for_update: bool = False) -> Servic
     (NotFound, not Forbidden): ids of other people's work are not confirmed."""
     require_role(actor, *READ_ROLES)
     key = _int_id(order_id)
-    # Lock the order row only: a bare FOR UPDATE would also lock the eagerly joined customer
-    # row and queue every technician working for the same customer behind one another.
-    lock = {"of": ServiceOrder} if for_update else None
-    order = db.session.get(ServiceOrder, key, with_for_update=lock) if key else None
+    # A locked read refreshes what this session already holds: another transaction may have
+    # changed the order since it was first loaded. Only the order row is locked (not the
+    # eagerly joined customer), and FOR NO KEY UPDATE lets rows referencing it be inserted.
+    lock = {"of": ServiceOrder.__table__, "key_share": True} if for_update else None
+    order = (
+        db.session.get(ServiceOrder, key, with_for_update=lock, populate_existing=for_update)
+        if key
+        else None
+    )
     if order is None or (is_technician(actor) and not order.is_assigned_to(actor.id)):
         raise NotFound("No such service order.", field="order_id")
     return order
@@ -70,6 +77,7 @@ def transition(order: ServiceOrder, action: str) -> None:
 def ensure_work_open(actor: Any, order: ServiceOrder) -> None:
     """Time and parts change only while the work is open; the office may still correct a
     done order until a draft invoice has been made from it."""
+    require_role(actor, *WORK_ROLES)
     allowed = OFFICE_EDIT_STATES if not is_technician(actor) else WORK_STATES
     if order.state in allowed and not (order.state == "done" and order.invoice_id):
         return

@@ -73,7 +73,7 @@ def _clean_order(
         if item is not None and item.kind != "fee":
             errors.add("call_out_item_id", "Choose a call-out fee item from the catalog.")
         clean["call_out_item_id"] = item.id if item else None
-    if "description" in values or customer_id is None or "customer_id" in values:
+    if "description" in values:
         description = str(values.get("description") or "").strip()
         if not description:
             errors.add("description", "Describe the work to be done.")
@@ -114,6 +114,10 @@ def update_order(actor: Any, order_id: int, **values: Any) -> ServiceOrder:
         errors.add("customer_id", "Work is recorded on this order; the customer cannot change.")
     clean = _clean_order(values, errors, customer_id=order.customer_id)
     errors.raise_if_any()
+    if clean.get("customer_id", order.customer_id) != order.customer_id:
+        # The old customer's site and contact do not follow the order to a new customer.
+        clean.setdefault("site_id", None)
+        clean.setdefault("contact_id", None)
     for key, value in clean.items():
         setattr(order, key, value)
     return order

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from app.auth.models import User
 from app.catalog.models import RATE_KINDS
 from app.core import clock
 from app.core.db import use_case
@@ -125,6 +126,16 @@ def _check_day(
         )
 
 
+def _serialize(technician_id: int) -> None:
+    """One technician's time is recorded one transaction at a time, so the overlap, 24-hour
+    and single-timer checks see what the previous writer committed. FOR NO KEY UPDATE leaves
+    inserts that merely reference the user unblocked. (SQLite's BEGIN IMMEDIATE already
+    serializes writers.)"""
+    db.session.execute(
+        select(User.id).where(User.id == technician_id).with_for_update(key_share=True)
+    )
+
+
 def _insert(entry: TimeEntry) -> TimeEntry:
     """Insert in a savepoint: a concurrent replay with the same client id loses the race on
     the unique index and gets the winner's entry instead of an error."""
@@ -181,6 +192,7 @@ def start_timer(
     _check_rate(rate_kind, errors)
     errors.raise_if_any()
     ensure_work_open(actor, order)
+    _serialize(technician.id)
     now = clock.now_utc()
     running = _running_of(technician.id)
     if running is not None:
@@ -219,6 +231,7 @@ def stop_timer(
     else:
         technician = load_technician(actor, technician_id, errors)
         errors.raise_if_any()
+        _serialize(technician.id)
         entry = _running_of(technician.id)
         if entry is None:
             raise NoRunningTimer("No timer is running.")
@@ -261,6 +274,8 @@ def _span(values: dict[str, Any], errors: Errors) -> tuple[Any, Any, int | None,
     start = parse_instant(values.get("started_at"), "started_at", errors)
     end = parse_instant(values.get("ended_at"), "ended_at", errors)
     if start is not None or end is not None:
+        if values.get("minutes") not in (None, ""):
+            errors.add("minutes", "Give minutes, or a start and an end, not both.")
         if start is None or end is None:
             errors.add("ended_at" if start else "started_at", "Give both start and end.")
             return None, None, None, None
@@ -313,6 +328,7 @@ def log_time(
     start, end, actual, day = _span(values, errors)
     errors.raise_if_any()
     ensure_work_open(actor, order)
+    _serialize(technician.id)
     assert actual is not None
     assert day is not None
     if start is not None:
@@ -357,6 +373,7 @@ def correct_time_entry(
     entry = get_time_entry(actor, entry_id)
     order = load_order(actor, entry.order_id, for_update=True)
     ensure_work_open(actor, order)
+    _serialize(entry.technician_id)
     errors = Errors()
     if entry.running:
         errors.add("entry_id", "Stop the timer before correcting it.")

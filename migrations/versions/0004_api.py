@@ -1,14 +1,14 @@
 """API: bearer tokens (stored hashed) and idempotency keys with their stored replies.
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0004'
-down_revision = '0001'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

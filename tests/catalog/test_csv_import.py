@@ -167,3 +167,10 @@ def test_import_labour_with_kind_and_rate_kind(session: Any) -> None:
 def test_import_empty_file_refused(session: Any) -> None:
     with pytest.raises(CatalogImportFailed, match="empty"):
         import_catalog(None, b"")
+
+
+def test_import_kind_contradicting_type_refused(session: Any) -> None:
+    data = b"name,type,kind,unit,group,currency,VAT rate,price\nPump,service,part,pcs,,EUR,23,100\n"
+    with pytest.raises(CatalogImportFailed) as failed:
+        import_catalog(None, data)
+    assert [(e.row, e.column) for e in failed.value.errors] == [(2, "kind")]

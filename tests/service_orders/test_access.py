@@ -174,3 +174,34 @@ def test_complete_with_running_timer_refused(world: Any) -> None:
     timesheets.start_timer(world.tech, order.id)
     with pytest.raises(InvalidTransition, match="timer is still running"):
         services.complete_order(world.dispatcher, order.id)
+
+
+def test_update_order_changes_priority_only(world: Any) -> None:
+    order = world.order(priority="low")
+    services.update_order(world.dispatcher, order.id, priority="urgent")
+    assert (order.priority, order.description) == ("urgent", "Boiler pressure drops overnight")
+
+
+def test_update_order_customer_clears_old_site(world: Any) -> None:
+    from app.customers.sites import add_site
+
+    site = add_site(world.dispatcher, world.customer.id, name="Plant room")
+    order = world.order(site_id=site.id)
+    services.update_order(world.dispatcher, order.id, customer_id=world.other_customer.id)
+    assert (order.customer_id, order.site_id) == (world.other_customer.id, None)
+
+
+def test_update_order_customer_after_work_recorded_refused(world: Any) -> None:
+    order = world.in_progress()
+    timesheets.log_time(world.tech, order.id, minutes=10)
+    with pytest.raises(ValidationFailed) as error:
+        services.update_order(world.dispatcher, order.id, customer_id=world.other_customer.id)
+    assert "customer_id" in error.value.fields
+
+
+def test_update_order_state_cannot_be_mass_assigned(world: Any) -> None:
+    order = world.order()
+    with pytest.raises(ValidationFailed) as error:
+        services.update_order(world.dispatcher, order.id, state="invoiced")
+    assert error.value.fields["state"] == ["This field cannot be set."]
+    assert order.state == "new"

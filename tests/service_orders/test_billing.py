@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.service_orders.billing import (
     Entry,
@@ -86,3 +88,47 @@ def test_spread_hours_of_quarter_hours_are_exact() -> None:
 @pytest.mark.parametrize(("seconds", "minutes"), [(0, 0), (29, 0), (30, 1), (89, 1), (3600, 60)])
 def test_actual_minutes_round_half_minute_up(seconds: int, minutes: int) -> None:
     assert actual_minutes(seconds) == minutes
+
+
+entries_strategy = st.lists(
+    st.builds(Entry, st.sampled_from(["normal", "overtime", "travel"]), st.integers(0, 600)),
+    max_size=30,
+)
+policies = st.builds(
+    Policy,
+    st.sampled_from([1, 5, 6, 10, 15, 30, 60]),
+    st.sampled_from(["entry", "order"]),
+    st.integers(0, 120),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(entries_strategy, policies)
+def test_billed_minutes_never_below_actual_and_on_the_grid(
+    entries: list[Entry], policy: Policy
+) -> None:
+    billed = billed_minutes(entries, policy)
+    actual = sum(e.minutes for e in entries)
+    assert sum(billed.values()) >= actual
+    if actual and sum(billed.values()) > policy.minimum_minutes:
+        for kind, minutes in billed.items():
+            first = next(iter(billed))
+            assert kind == first or minutes % policy.rounding_minutes == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(entries_strategy, st.sampled_from([1, 5, 15, 30]))
+def test_order_scope_never_bills_more_than_entry_scope(entries: list[Entry], step: int) -> None:
+    per_order = sum(billed_minutes(entries, Policy(step, "order")).values())
+    per_entry = sum(billed_minutes(entries, Policy(step, "entry")).values())
+    assert per_order <= per_entry
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(1, 900), min_size=1, max_size=40))
+def test_spread_hours_always_sum_to_rounded_total(minutes: list[int]) -> None:
+    hours = spread_hours(minutes)
+    assert sum(hours) == (Decimal(sum(minutes)) / 60).quantize(
+        Decimal("0.001"), rounding=ROUND_HALF_UP
+    )
+    assert all(h > 0 for h in hours)

@@ -295,3 +295,17 @@ def test_technician_cannot_invoice(world: Any) -> None:
     order = world.done(minutes=30)
     with pytest.raises(Forbidden):
         invoice_order(world.tech, order.id)
+
+
+def test_preview_invoice_lines_writes_nothing(world: Any, session: Any) -> None:
+    from app.service_orders.invoicing import preview_invoice_lines
+
+    order = world.done(minutes=70, parts=((world.valve, "2"),))
+    before = _invoices(session)
+    lines = preview_invoice_lines(world.dispatcher, [order.id])
+    assert [(line["kind"], line["quantity"], line["source_order_id"]) for line in lines] == [
+        ("labour", D("1.250"), order.id),
+        ("parts", D("2.000"), order.id),
+    ]
+    assert _invoices(session) == before
+    assert order.invoice_id is None

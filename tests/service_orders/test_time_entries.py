@@ -243,3 +243,20 @@ def test_delete_running_timer_frees_technician(world: Any) -> None:
     entry = timesheets.start_timer(world.tech, order.id)
     timesheets.delete_time_entry(world.tech, entry.id)
     assert timesheets.start_timer(world.tech, order.id).running
+
+
+def test_log_time_with_minutes_and_span_refused(world: Any) -> None:
+    order = world.in_progress()
+    with pytest.raises(ValidationFailed) as error:
+        timesheets.log_time(
+            world.tech, order.id, minutes=30, started_at=NOW - timedelta(hours=1), ended_at=NOW
+        )
+    assert "not both" in error.value.fields["minutes"][0]
+
+
+def test_bookkeeper_cannot_record_time(world: Any) -> None:
+    from app.core.errors import Forbidden
+
+    order = world.in_progress()
+    with pytest.raises(Forbidden):
+        timesheets.log_time(world.bookkeeper, order.id, technician_id=world.tech.id, minutes=5)
