@@ -75,6 +75,7 @@ ACCESS: dict[str, dict[str, int]] = {
     "api-invoices.credit": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
     "api-invoices.delete": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
     "api-invoices.index": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
+    "api-invoices.pdf": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
     "api-invoices.patch": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
     "api-invoices.pay": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
     "api-invoices.post": {"admin": 401, "bookkeeper": 401, "dispatcher": 401, "technician": 401, "anonymous": 401},
