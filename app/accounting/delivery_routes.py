@@ -24,12 +24,12 @@ from app.invoicing.outbox import dispatch_item, retry_outbox_item
 from app.invoicing.portal import revoke_link as revoke_portal_link
 
 bp = Blueprint("delivery", __name__)
-ROLES = ("bookkeeper", "admin")
+ROLES = ("bookkeeper",)
 MAX_BULK = 500
 
 
 def bookkeeping_only(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Signed in as bookkeeper or admin; other roles are refused (403)."""
+    """Signed in as a bookkeeper (ARCHITECTURE §8: money actions); other roles get 403."""
 
     @wraps(view)
     @login_required

@@ -366,3 +366,17 @@ def invoice(orders: tuple[str, ...], as_email: str | None) -> None:
         )
         total = sum((line.quantity for line in draft.lines if line.kind == "labour"), Decimal(0))
         click.echo(f"  labour: {total} h")
+
+
+@orders_cli.command("verify")
+def verify() -> None:
+    """Check service-work invariants; exit 1 naming each violation."""
+    from app.service_orders.verify import verify_orders
+
+    problems = verify_orders()
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        click.echo(f"{len(problems)} violation(s)", err=True)
+        sys.exit(1)
+    click.echo("service orders OK")

@@ -12,8 +12,10 @@ from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 
+from app.catalog.services import search_items
 from app.core.errors import ValidationFailed
 from app.customers.models import Customer
+from app.extensions import db
 from app.service_orders.invoicing import net_parts, order_billed_minutes
 from app.service_orders.models import (
     PRIORITIES,
@@ -202,10 +204,48 @@ def _signature(order: ServiceOrder) -> dict[str, Any] | None:
     }
 
 
+def search_parts(actor: Any, q: str = "", *, limit: int = 20) -> list[dict[str, Any]]:
+    """Catalog parts for the tablet's part picker; prices only for roles that see money."""
+    require_role(actor, "admin", "dispatcher", "bookkeeper", "technician")
+    with_money = bool(getattr(actor, "sees_money", False))
+    items = db.session.scalars(search_items(q, kind="part").limit(max(1, min(limit, 100))))
+    views = []
+    for item in items:
+        view = {
+            "id": item.id,
+            "sku": item.sku,
+            "name": item.name,
+            "unit": item.unit,
+            "group": item.group,
+        }
+        if with_money:
+            view.update(price=item.price, vat_rate=item.vat_rate, currency=item.currency)
+        views.append(view)
+    return views
+
+
+def timesheet(actor: Any, day: date, technician_id: int | None = None) -> dict[str, Any]:
+    """A technician's entries on one company-local day with the total actual minutes (a
+    technician sees their own; the office names the technician)."""
+    require_role(actor, "admin", "dispatcher", "bookkeeper", "technician")
+    who = actor.id if is_technician(actor) or technician_id is None else technician_id
+    entries = list(
+        db.session.scalars(
+            select(TimeEntry)
+            .where(TimeEntry.technician_id == who, TimeEntry.work_date == day)
+            .order_by(TimeEntry.started_at, TimeEntry.id)
+        )
+    )
+    return {
+        "technician_id": who,
+        "day": day,
+        "entries": [time_entry_view(e) | {"order_reference": e.order.reference} for e in entries],
+        "minutes": sum(e.minutes for e in entries),
+    }
+
+
 def running_timer(actor: Any, technician_id: int | None = None) -> TimeEntry | None:
     """The technician's running timer, if any (a technician asks for their own)."""
-    from app.extensions import db
-
     who = actor.id if is_technician(actor) or technician_id is None else technician_id
     return db.session.scalar(
         select(TimeEntry).where(TimeEntry.technician_id == who, TimeEntry.running.is_(True))

@@ -205,3 +205,24 @@ def test_update_order_state_cannot_be_mass_assigned(world: Any) -> None:
         services.update_order(world.dispatcher, order.id, state="invoiced")
     assert error.value.fields["state"] == ["This field cannot be set."]
     assert order.state == "new"
+
+
+def test_search_parts_for_technician_has_no_prices(world: Any) -> None:
+    found = queries.search_parts(world.tech, "valve")
+    assert [p["sku"] for p in found] == ["VALVE"]
+    assert _keys(found) & {"price", "vat_rate", "currency"} == set()
+
+
+def test_search_parts_for_dispatcher_has_prices(world: Any) -> None:
+    found = queries.search_parts(world.dispatcher, "valve")
+    assert str(found[0]["price"]) == "24.90"
+
+
+def test_timesheet_shows_own_day_with_total(world: Any) -> None:
+    order = world.in_progress(world.tech, world.tech2)
+    timesheets.log_time(world.tech, order.id, minutes=20)
+    timesheets.log_time(world.tech, order.id, minutes=25)
+    timesheets.log_time(world.tech2, order.id, minutes=40)
+    sheet = queries.timesheet(world.tech, date(2026, 6, 14), technician_id=world.tech2.id)
+    assert (sheet["technician_id"], sheet["minutes"]) == (world.tech.id, 45)
+    assert sheet["entries"][0]["order_reference"] == order.reference

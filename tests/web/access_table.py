@@ -11,11 +11,21 @@ PUBLIC = {
     "company.brand_css": 200,
     "api-docs.openapi_json": 200,
     "api_docs.docs_page": 200,
+    # A customer link with a token that was never issued (or was revoked/tampered) is a 404.
+    "portal.view": 404,
+    "portal.pdf": 404,
 }
 
 # fmt: off
 # Columns: admin, bookkeeper, dispatcher, technician, anonymous.
 ACCESS: dict[str, dict[str, int]] = {
+    "delivery.bulk_send": {"admin": 403, "bookkeeper": 302, "dispatcher": 403, "technician": 403, "anonymous": 302},
+    "delivery.bulk_zip": {"admin": 403, "bookkeeper": 302, "dispatcher": 403, "technician": 403, "anonymous": 302},
+    "delivery.pdf": {"admin": 403, "bookkeeper": 200, "dispatcher": 403, "technician": 403, "anonymous": 302},
+    "delivery.receipt_pdf": {"admin": 403, "bookkeeper": 404, "dispatcher": 403, "technician": 403, "anonymous": 302},
+    "delivery.retry": {"admin": 403, "bookkeeper": 404, "dispatcher": 403, "technician": 403, "anonymous": 302},
+    "delivery.revoke_link": {"admin": 403, "bookkeeper": 302, "dispatcher": 403, "technician": 403, "anonymous": 302},
+    "delivery.send": {"admin": 403, "bookkeeper": 302, "dispatcher": 403, "technician": 403, "anonymous": 302},
     "accounting.account_lines": {"admin": 403, "bookkeeper": 200, "dispatcher": 403, "technician": 403, "anonymous": 302},
     "accounting.aging": {"admin": 403, "bookkeeper": 200, "dispatcher": 403, "technician": 403, "anonymous": 302},
     "accounting.aging_csv": {"admin": 403, "bookkeeper": 200, "dispatcher": 403, "technician": 403, "anonymous": 302},
