@@ -221,7 +221,9 @@ def _run_pool(kind: str, port: int, seconds: float, clients: int, setup: dict) -
         return pool.map(_client, [(kind, port, seconds, setup, n) for n in range(clients)])
 
 
-def write_results(rows: list[dict], clients: int, seconds: float, rounds: int, workers: int) -> str:
+def write_results(
+    rows: list[dict], clients: int, seconds: float, rounds: int, workers: int, load: str
+) -> str:
     floor = rows[0]
     lines = [
         "## API",
@@ -232,7 +234,8 @@ def write_results(rows: list[dict], clients: int, seconds: float, rounds: int, w
         f"gunicorn `-w {workers} -k gthread "
         f"--threads 4` on PostgreSQL, {os.cpu_count()} CPU cores shared by clients, server and "
         "database. Floor: a bare Flask endpoint doing one indexed SELECT, measured in the same "
-        "run. Targets: throughput >= 50 % of the floor, p99 <= 3x the floor's p99.",
+        "run. Targets: throughput >= 50 % of the floor, p99 <= 3x the floor's p99. "
+        f"Load average of the machine (other work included) at start and end: {load}.",
         "",
         "| operation | req/s | p50 ms | p99 ms | errors | throughput vs floor | p99 vs floor "
         "| target |",
@@ -296,6 +299,7 @@ def main() -> None:
     url = _pg_url(name)
     servers = []
     workers = 2 * (os.cpu_count() or 1)
+    load_before = os.getloadavg()[0]
     try:
         print("Preparing the database...", file=sys.stderr)
         setup = prepare(url, options.clients)
@@ -311,7 +315,10 @@ def main() -> None:
                 print(f"Round {number + 1}: {kind}...", file=sys.stderr)
                 rounds[kind].append(measure(kind, port, options.seconds, options.clients, setup))
         rows = [summarise(kind, rounds[kind], options.seconds) for kind, _ in kinds]
-        section = write_results(rows, options.clients, options.seconds, options.rounds, workers)
+        load = f"{load_before:.1f} -> {os.getloadavg()[0]:.1f}"
+        section = write_results(
+            rows, options.clients, options.seconds, options.rounds, workers, load
+        )
         print(section)
         if not options.no_write:
             update_doc(section)
