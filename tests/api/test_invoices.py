@@ -259,10 +259,17 @@ def test_dispatcher_cannot_read_reports_or_journal(dispatcher):
     assert dispatcher.get("/api/v1/journal-entries").status_code == 403
 
 
-def test_admin_can_do_everything_a_bookkeeper_can(admin, customer):
-    draft = admin.post("/api/v1/invoices", invoice_body(customer.id)).json
-    assert admin.post(f"/api/v1/invoices/{draft['id']}/post").status_code == 200
-    assert admin.get("/api/v1/reports/trial-balance").status_code == 200
+def test_admin_token_refused_money_like_the_web_app(admin, books, customer):
+    assert admin.post("/api/v1/invoices", invoice_body(customer.id)).status_code == 403
+    draft = books.post("/api/v1/invoices", invoice_body(customer.id)).json
+    assert admin.post(f"/api/v1/invoices/{draft['id']}/post").status_code == 403
+    assert admin.get("/api/v1/reports/trial-balance").status_code == 403
+    assert books.get(f"/api/v1/invoices/{draft['id']}").json["state"] == "draft"
+
+
+def test_admin_token_manages_customers_and_catalog(admin):
+    assert admin.get("/api/v1/customers").status_code == 200
+    assert admin.get("/api/v1/catalog-items").status_code == 200
 
 
 def test_pdf_of_posted_invoice_is_the_stored_document(books, posted_invoice):
