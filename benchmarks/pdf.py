@@ -234,7 +234,7 @@ def report(results: list[tuple[int, float, float, int, float, float]]) -> str:
         "totals, payment block): a fixed cost of roughly 0.1 to 0.3 s depending on machine load,",
         "paid once per posted document. \"Page N of M\" is stamped after one layout pass",
         "(`stamp_page_numbers`, ~15 ms a page); xhtml2pdf's own `<pdf:pagecount>` lays the",
-        "whole document out twice and measured about 2x slower on long invoices.",
+        "whole document out twice and measured about 1.7x slower on long invoices.",
         "",
         "Page 1 of the demo invoice: `docs/images/invoice-pdf.png`.",
         "",

@@ -12,6 +12,7 @@ from stdnum import iso11649
 
 from app.accounting.sending import receipt_pdf
 from app.accounting.services import issue_credit_note, register_payment
+from app.company.services import get_company
 from app.invoicing.delivery import DocumentFile
 from app.invoicing.documents import document_pdf, ensure_document_pdf
 from app.invoicing.pdf import creditor_reference
@@ -136,3 +137,15 @@ def test_stored_pdf_cannot_be_changed_in_the_database(session, make_invoice):
         session.execute(text("UPDATE document_files SET content = :c"), {"c": b"%PDF-forged"})
     with pytest.raises(DBAPIError, match="insert-only"), session.begin_nested():
         session.execute(text("DELETE FROM document_files"))
+
+
+def test_render_uses_company_locale_for_money_and_dates(session, make_invoice):
+    company = get_company()
+    company.locale = "de_DE"
+    session.flush()
+    invoice = make_invoice()
+
+    text = pdf_pages(ensure_document_pdf(invoice.id).content)[0]
+
+    assert "150,40" in text
+    assert "14.06.2026" in text
