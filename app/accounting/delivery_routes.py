@@ -26,6 +26,7 @@ from app.invoicing.portal import revoke_link as revoke_portal_link
 bp = Blueprint("delivery", __name__)
 ROLES = ("bookkeeper", "admin")
 MAX_BULK = 500
+DELIVER_NOW_MAX = 10
 
 
 def bookkeeping_only(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -167,7 +168,11 @@ def bulk_send() -> Response:
     ids = _selected_ids()
     if ids:
         result = bulk_send_documents(
-            current_user, ids, confirm_post=request.form.get("confirm_post") == "1"
+            current_user,
+            ids,
+            confirm_post=request.form.get("confirm_post") == "1",
+            # A few are sent while the user waits; more are left to the jobs process.
+            deliver_now=len(ids) <= DELIVER_NOW_MAX,
         )
         failed = any(o.state == "failed" for o in result.outcomes) or result.refused
         flash(result.summary(), "error" if failed else "success")
