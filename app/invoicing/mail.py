@@ -6,6 +6,7 @@ starttls, ssl), SMTP_USERNAME, SMTP_PASSWORD, MAIL_FROM.
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 import uuid
@@ -42,6 +43,8 @@ SUBJECTS = {
 _text_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)  # plain text
 _html_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
 TEMPLATES = tuple(SUBJECTS)
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+DEFAULT_BRAND = "#1f4e79"
 SMTP_TIMEOUT = 20  # seconds; a request that sends at once waits at most this long
 
 
@@ -89,6 +92,10 @@ def email_variables(invoice: Invoice, company: Company, link: str) -> dict[str, 
         "company_email": company.email,
         "company_phone": company.phone,
         "credited_number": invoice.credited_invoice.number if invoice.credited_invoice else "",
+        # Only a plain #rrggbb reaches the style attribute of the e-mail's button.
+        "brand": company.brand_color
+        if _HEX_COLOUR.fullmatch(company.brand_color)
+        else DEFAULT_BRAND,
     }
 
 

@@ -95,7 +95,6 @@ def build_outbox_item(
     company = get_company()
     link = portal_url(ensure_link(actor, invoice))
     variables = mail.email_variables(invoice, company, link)
-    variables["brand"] = company.brand_color
     rendered = mail.render_email(name, variables, custom_wording(name))
     item = OutboxItem(
         invoice_id=invoice.id,
