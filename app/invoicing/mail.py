@@ -141,6 +141,8 @@ def new_message_id(sender: str) -> str:
 
 
 def valid_address(address: str) -> bool:
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in address or ""):
+        return False  # a line break would smuggle in more headers
     _, addr = parseaddr(address or "")
     local, _, domain = addr.partition("@")
     return bool(local and "." in domain and " " not in addr and len(addr) <= 254)
