@@ -172,7 +172,14 @@ def test_bulk_zip_bad_ids_refused_with_message(session, books):
     assert response.status_code == 302
 
 
-@pytest.mark.parametrize(("field", "value"), [("template", "reminder_9"), ("to", "not an address")])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("template", "reminder_9"),
+        ("to", "not an address"),
+        ("to", "someone@example.com\r\nBcc: everyone@example.com"),
+    ],
+)
 def test_send_route_bad_input_flashes_and_writes_nothing(
     session, books, make_invoice, smtp_server, field, value
 ):
