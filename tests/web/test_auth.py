@@ -64,7 +64,8 @@ def test_login_success_clears_failures_for_that_email(anonymous, users, session)
 
 def test_login_next_to_other_site_goes_home(anonymous, users):
     response = anonymous.post(
-        "/login?next=//evil.example/x", data={"email": users["admin"].email, "password": TEST_PASSWORD}
+        "/login?next=//evil.example/x",
+        data={"email": users["admin"].email, "password": TEST_PASSWORD},
     )
     assert response.headers["Location"] == "/"
 
@@ -93,7 +94,11 @@ def test_change_password_short_new_password_refused_beside_field(as_role, users)
     client = as_role("technician")
     response = client.post(
         "/account/password",
-        data={"current_password": TEST_PASSWORD, "new_password": "short", "confirm_password": "short"},
+        data={
+            "current_password": TEST_PASSWORD,
+            "new_password": "short",
+            "confirm_password": "short",
+        },
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -127,7 +132,12 @@ def test_admin_adds_user_with_role(as_role, session):
 
     response = as_role("admin").post(
         "/admin/users/new",
-        data={"email": "new.tech@fieldpost.test", "name": "New Tech", "role": "technician", "password": "long-enough-pass"},
+        data={
+            "email": "new.tech@fieldpost.test",
+            "name": "New Tech",
+            "role": "technician",
+            "password": "long-enough-pass",
+        },
     )
     assert response.status_code == 302
     user = session.scalar(select(User).where(User.email == "new.tech@fieldpost.test"))
@@ -136,7 +146,9 @@ def test_admin_adds_user_with_role(as_role, session):
 
 def test_admin_cannot_remove_own_admin_role(as_role, users):
     admin = users["admin"]
-    response = as_role("admin").post(f"/admin/users/{admin.id}", data={"name": "A", "role": "technician", "active": "1"})
+    response = as_role("admin").post(
+        f"/admin/users/{admin.id}", data={"name": "A", "role": "technician", "active": "1"}
+    )
     assert response.status_code == 422
     assert admin.role == "admin"
 
@@ -146,7 +158,8 @@ def test_unknown_role_in_user_form_refused(as_role, users, session):
 
     before = session.scalar(select(func.count()).select_from(User))
     response = as_role("admin").post(
-        "/admin/users/new", data={"email": "x@fieldpost.test", "role": "owner", "password": "long-enough-pass"}
+        "/admin/users/new",
+        data={"email": "x@fieldpost.test", "role": "owner", "password": "long-enough-pass"},
     )
     assert response.status_code == 422
     assert "Choose one of" in response.get_data(as_text=True)

@@ -22,13 +22,17 @@ def _token(html: str) -> str:
 
 def _sign_in(client, user):
     token = _token(client.get("/login").get_data(as_text=True))
-    response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
 
 
 def test_login_without_csrf_token_refused(csrf_app, session, users):
     client = _client(csrf_app)
-    response = client.post("/login", data={"email": users["admin"].email, "password": TEST_PASSWORD})
+    response = client.post(
+        "/login", data={"email": users["admin"].email, "password": TEST_PASSWORD}
+    )
     assert response.status_code == 400
     assert client.get("/").status_code == 302
 

@@ -32,7 +32,11 @@ def _form(customer_id, *lines, **header):
 def test_create_draft_with_two_lines_saves_totals(as_role, world, session):
     response = as_role("dispatcher").post(
         "/invoices/new",
-        data=_form(world.customer.id, ("Labour", "1,5", "80", "23", "labour"), ("Valve", "2", "12.50", "", "parts")),
+        data=_form(
+            world.customer.id,
+            ("Labour", "1,5", "80", "23", "labour"),
+            ("Valve", "2", "12.50", "", "parts"),
+        ),
     )
     assert response.status_code == 302
     invoice = session.scalars(select(Invoice).order_by(Invoice.id.desc())).first()
@@ -42,11 +46,17 @@ def test_create_draft_with_two_lines_saves_totals(as_role, world, session):
     assert invoice.due_date.isoformat() == "2026-06-28"  # 14 days' company terms
 
 
-def test_create_draft_bad_quantity_shows_error_on_that_line_and_writes_nothing(as_role, world, session):
+def test_create_draft_bad_quantity_shows_error_on_that_line_and_writes_nothing(
+    as_role, world, session
+):
     before = _count(session)
     response = as_role("bookkeeper").post(
         "/invoices/new",
-        data=_form(world.customer.id, ("Labour", "1", "80", "23", "labour"), ("Valve", "lots", "12.50", "23", "parts")),
+        data=_form(
+            world.customer.id,
+            ("Labour", "1", "80", "23", "labour"),
+            ("Valve", "lots", "12.50", "23", "parts"),
+        ),
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -75,7 +85,9 @@ def test_create_draft_typed_exact_customer_name_without_javascript(as_role, worl
 
 def test_live_totals_use_posting_rounding_and_write_nothing(as_role, world, session):
     before = _count(session)
-    data = _form(world.customer.id, ("A", "3", "0.35", "23", "other"), ("B", "1", "10", "13.5", "labour"))
+    data = _form(
+        world.customer.id, ("A", "3", "0.35", "23", "other"), ("B", "1", "10", "13.5", "labour")
+    )
     response = as_role("bookkeeper").post("/invoices/totals", data=data)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -124,10 +136,18 @@ def test_drafts_list_shows_only_drafts(as_role, world):
 
 
 def test_customer_lookup_lists_matching_options(as_role, world):
-    html = as_role("dispatcher").get(f"/customers/lookup?customer_q={world.customer.name[:6]}").get_data(as_text=True)
+    html = (
+        as_role("dispatcher")
+        .get(f"/customers/lookup?customer_q={world.customer.name[:6]}")
+        .get_data(as_text=True)
+    )
     assert 'role="option"' in html and world.customer.name in html
 
 
 def test_catalog_lookup_carries_item_price_for_quick_add(as_role, world):
-    html = as_role("bookkeeper").get(f"/catalog/lookup?catalog_q={world.item.sku}").get_data(as_text=True)
+    html = (
+        as_role("bookkeeper")
+        .get(f"/catalog/lookup?catalog_q={world.item.sku}")
+        .get_data(as_text=True)
+    )
     assert f'data-unitprice="{world.item.price}"' in html and 'data-kind="parts"' in html
