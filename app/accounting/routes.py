@@ -445,7 +445,10 @@ def credit(invoice_id: int) -> Response | tuple[str, int]:
                     errors = form_errors(error, "lines")
                     preview = None
                 else:
-                    message = f"Credit note {note.number} of {_m(note.gross_total)} issued against {invoice.number}."
+                    message = (
+                        f"Credit note {note.number} of {_m(note.gross_total)} "
+                        f"issued against {invoice.number}."
+                    )
                     if mode == "reissue":
                         message += " A new draft copy is ready for correction under Drafts."
                     flash(message, "success")
@@ -478,7 +481,8 @@ def cancel(invoice_id: int) -> Response | tuple[str, int]:
                 errors = form_errors(error, "reason")
             else:
                 flash(
-                    f"{invoice.number} cancelled by credit note {note.number} ({_m(note.gross_total)}).",
+                    f"{invoice.number} cancelled by credit note {note.number} "
+                    f"({_m(note.gross_total)}).",
                     "success",
                 )
                 return redirect(url_for("accounting.show", invoice_id=invoice_id))

@@ -41,10 +41,11 @@ def test_every_route_is_in_the_access_table(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     missing = sorted(endpoints - set(ACCESS) - set(PUBLIC))
     rows = "\n".join(
-        f'    "{e}": {{"admin": ?, "bookkeeper": ?, "dispatcher": ?, "technician": ?, "anonymous": ?}},'
-        for e in missing
+        f'    "{e}": row(admin, bookkeeper, dispatcher, technician, anonymous),' for e in missing
     )
-    assert not missing, f"Add these rows to ACCESS in tests/web/access_table.py:\n{rows}"
+    assert not missing, (
+        f"Add these rows (expected status per role) to ACCESS in tests/web/access_table.py:\n{rows}"
+    )
     stale = sorted(set(ACCESS) - endpoints)
     assert not stale, f"Remove these rows from tests/web/access_table.py (no such route): {stale}"
 

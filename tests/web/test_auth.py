@@ -28,7 +28,8 @@ def test_login_wrong_password_shows_error_beside_field(anonymous, users):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "E-mail or password is not right." in html
-    assert 'aria-invalid="true"' in html and 'aria-describedby="password-error"' in html
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="password-error"' in html
     assert "data-error-summary" in html
 
 
@@ -119,12 +120,15 @@ def test_pages_carry_security_headers(as_role):
 def test_session_cookie_is_httponly_and_samesite(anonymous, users):
     response = _login(anonymous, users["admin"].email, TEST_PASSWORD)
     cookie = response.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
 
 
 def test_pages_have_no_inline_scripts_or_handlers(as_role, world):
     html = as_role("bookkeeper").get(f"/invoices/{world.posted.id}").get_data(as_text=True)
-    assert "<script>" not in html and " onclick=" not in html and " style=" not in html
+    assert "<script>" not in html
+    assert " onclick=" not in html
+    assert " style=" not in html
 
 
 def test_admin_adds_user_with_role(as_role, session):

@@ -1,4 +1,4 @@
-"""With CSRF protection on (as in production), a form without its token is refused and writes nothing."""
+"""CSRF on, as in production: a form without its token is refused and writes nothing."""
 
 from __future__ import annotations
 

@@ -40,7 +40,8 @@ def test_create_draft_with_two_lines_saves_totals(as_role, world, session):
     )
     assert response.status_code == 302
     invoice = session.scalars(select(Invoice).order_by(Invoice.id.desc())).first()
-    assert invoice.state == "draft" and len(invoice.lines) == 2
+    assert invoice.state == "draft"
+    assert len(invoice.lines) == 2
     assert invoice.net_total == Decimal("145.00")
     assert invoice.gross_total == Decimal("178.35")  # 23 % VAT on 145.00; empty VAT = company rate
     assert invoice.due_date.isoformat() == "2026-06-28"  # 14 days' company terms
@@ -60,7 +61,8 @@ def test_create_draft_bad_quantity_shows_error_on_that_line_and_writes_nothing(
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert 'id="lines-1-quantity-error"' in html and "Quantity is not a number." in html
+    assert 'id="lines-1-quantity-error"' in html
+    assert "Quantity is not a number." in html
     assert 'href="#lines-1-quantity"' in html  # the summary links to the field
     assert 'value="lots"' in html  # the typed value is kept
     assert _count(session) == before
@@ -116,7 +118,8 @@ def test_edit_unknown_invoice_is_404(as_role):
 def test_delete_draft_after_confirmation_removes_it(as_role, world, session):
     client = as_role("dispatcher")
     page = client.get(f"/invoices/{world.draft.id}/delete").get_data(as_text=True)
-    assert "This cannot be undone" in page and "autofocus" in page
+    assert "This cannot be undone" in page
+    assert "autofocus" in page
     draft_id = world.draft.id
     assert client.post(f"/invoices/{draft_id}/delete").status_code == 302
     assert session.get(Invoice, draft_id) is None
@@ -141,7 +144,8 @@ def test_customer_lookup_lists_matching_options(as_role, world):
         .get(f"/customers/lookup?customer_q={world.customer.name[:6]}")
         .get_data(as_text=True)
     )
-    assert 'role="option"' in html and world.customer.name in html
+    assert 'role="option"' in html
+    assert world.customer.name in html
 
 
 def test_catalog_lookup_carries_item_price_for_quick_add(as_role, world):
@@ -150,4 +154,5 @@ def test_catalog_lookup_carries_item_price_for_quick_add(as_role, world):
         .get(f"/catalog/lookup?catalog_q={world.item.sku}")
         .get_data(as_text=True)
     )
-    assert f'data-unitprice="{world.item.price}"' in html and 'data-kind="parts"' in html
+    assert f'data-unitprice="{world.item.price}"' in html
+    assert 'data-kind="parts"' in html

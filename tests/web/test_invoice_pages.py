@@ -47,10 +47,12 @@ def test_post_blocked_draft_shows_reason_and_stays_draft(as_role, users, session
     draft = create_draft(users["bookkeeper"], customer_id=customer.id, lines=[line()])
     client = as_role("bookkeeper")
     page = client.get(f"/invoices/{draft.id}").get_data(as_text=True)
-    assert "needs a billing address" in page and "disabled" in page
+    assert "needs a billing address" in page
+    assert "disabled" in page
     response = client.post(f"/invoices/{draft.id}/post")
     assert response.status_code == 409
-    assert draft.state == "draft" and draft.number is None
+    assert draft.state == "draft"
+    assert draft.number is None
 
 
 def test_register_partial_payment_leaves_balance_open(as_role, world):
@@ -107,7 +109,8 @@ def test_payment_bad_amount_refused_beside_field_and_writes_nothing(as_role, wor
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert 'id="amount-error"' in html and "at most 2 decimals" in html
+    assert 'id="amount-error"' in html
+    assert "at most 2 decimals" in html
     assert _payments(session) == before
     # The refused form's token stays usable for the corrected resubmission.
     retry = client.post(
@@ -129,7 +132,8 @@ def test_payment_in_locked_period_refused_on_date_field(as_role, world, session)
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert 'id="date-error"' in html and "Books locked to 01 Jun 2026" in html
+    assert 'id="date-error"' in html
+    assert "Books locked to 01 Jun 2026" in html
 
 
 def test_payment_hint_words_what_stays_open(as_role, world):
@@ -179,7 +183,8 @@ def test_credit_note_quantity_above_invoiced_refused_beside_line(as_role, world,
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert f'id="qty-{valve.id}-error"' in html and "at most 3" in html
+    assert f'id="qty-{valve.id}-error"' in html
+    assert "at most 3" in html
     assert world.posted.residual == Decimal("139.90")
 
 
@@ -200,7 +205,8 @@ def test_cancel_invoice_shows_cancelled(as_role, world):
         == 302
     )
     html = client.get(f"/invoices/{world.posted.id}").get_data(as_text=True)
-    assert "badge-cancelled" in html and "Open credit note CN-2026-001" in html
+    assert "badge-cancelled" in html
+    assert "Open credit note CN-2026-001" in html
 
 
 def test_reverse_payment_reopens_amount(as_role, world):
@@ -220,8 +226,8 @@ def test_apply_customer_credit_settles_invoice(as_role, world, users):
     from app.accounting.services import register_payment
 
     register_payment(users["bookkeeper"], world.posted.id, amount="150.00")  # 10.10 extra
-    from app.invoicing.services import create_draft
     from app.accounting.services import post_invoice
+    from app.invoicing.services import create_draft
     from tests.factories import line
 
     second = create_draft(
@@ -242,7 +248,8 @@ def test_invoice_page_shows_figures_timeline_and_entry(as_role, world):
     assert 'data-figure="gross">€159.90' in html
     assert 'data-figure="paid">€20.00' in html
     assert 'data-figure="due">€139.90' in html
-    assert "Posted as INV-2026-001" in html and "Payment €20.00" in html
+    assert "Posted as INV-2026-001" in html
+    assert "Payment €20.00" in html
     assert f"/journal/{world.posted.journal_entry_id}" in html
 
 

@@ -31,7 +31,8 @@ def test_bank_details_bad_iban_refused_beside_field(as_role, session):
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert 'id="iban-error"' in html and 'aria-invalid="true"' in html
+    assert 'id="iban-error"' in html
+    assert 'aria-invalid="true"' in html
     assert get_company().iban == before
 
 
@@ -55,7 +56,8 @@ def test_company_settings_save(as_role, session):
         "/settings", data={"name": "Renamed Ltd", "country": "ie", "vat_id": "IE6388047V"}
     )
     assert response.status_code == 302
-    assert get_company().name == "Renamed Ltd" and get_company().country == "IE"
+    assert get_company().name == "Renamed Ltd"
+    assert get_company().country == "IE"
 
 
 def test_time_policy_saved(as_role, session):
@@ -68,9 +70,8 @@ def test_time_policy_saved(as_role, session):
         },
     )
     assert response.status_code == 302
-    assert (
-        get_company().time_rounding_minutes == 30 and get_company().time_rounding_scope == "entry"
-    )
+    assert get_company().time_rounding_minutes == 30
+    assert get_company().time_rounding_scope == "entry"
 
 
 def test_brand_colour_too_light_refused(as_role, session):
@@ -123,7 +124,8 @@ def test_lock_date_needs_confirmation_then_sets(as_role, session):
     confirm = client.post("/settings/lock-date", data={"lock_date": "2026-05-31"}).get_data(
         as_text=True
     )
-    assert "Lock the books to 31 May 2026?" in confirm and "cannot be undone" in confirm
+    assert "Lock the books to 31 May 2026?" in confirm
+    assert "cannot be undone" in confirm
     assert get_company().lock_date is None
     assert (
         client.post(
@@ -150,7 +152,8 @@ def test_customer_bad_vat_refused_and_writes_nothing(as_role, session):
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert 'id="vat_id-error"' in html and 'value="Bad VAT Ltd"' in html
+    assert 'id="vat_id-error"' in html
+    assert 'value="Bad VAT Ltd"' in html
     assert session.scalar(select(func.count()).select_from(Customer)) == before
 
 
@@ -173,7 +176,8 @@ def test_customer_created_and_searchable(as_role, session):
 
 def test_customer_list_empty_search_offers_next_step(as_role, session):
     html = as_role("admin").get("/customers?q=zzzz-nobody").get_data(as_text=True)
-    assert "No customer matches" in html and "Add customer" in html
+    assert "No customer matches" in html
+    assert "Add customer" in html
 
 
 def test_customer_unknown_is_404(as_role):
