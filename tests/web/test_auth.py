@@ -168,3 +168,17 @@ def test_unknown_role_in_user_form_refused(as_role, users, session):
     assert response.status_code == 422
     assert "Choose one of" in response.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(User)) == before
+
+
+def test_users_page_lists_and_searches(as_role, users):
+    client = as_role("admin")
+    assert users["technician"].email in client.get("/admin/users").get_data(as_text=True)
+    html = client.get(f"/admin/users?q={users['dispatcher'].email}").get_data(as_text=True)
+    assert users["dispatcher"].email in html
+    assert users["technician"].email not in html
+
+
+def test_signed_out_visit_redirects_to_login_with_next(anonymous):
+    response = anonymous.get("/invoices?status=overdue")
+    assert response.status_code == 302
+    assert "/login?next=" in response.headers["Location"]
