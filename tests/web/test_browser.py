@@ -220,7 +220,10 @@ def test_invoice_list_keyboard_shortcuts_move_tick_and_open(page):
     assert page.evaluate("document.activeElement.id") == "q"
     page.keyboard.type("j")  # typed into the search box, not a shortcut
     expect(page.locator("#q")).to_have_value("j")
+    page.fill("#q", "no-such-invoice")  # active search: results swap in without a reload
+    expect(page.locator("#invoice-results")).to_contain_text("No invoices match")
     page.fill("#q", "")
+    expect(page.locator("#invoice-results tbody tr")).to_have_count(3)
     page.locator("#q").blur()
     page.keyboard.press("j")
     page.keyboard.press("j")
