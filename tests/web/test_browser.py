@@ -33,6 +33,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture
 def server(fresh_database) -> Iterator[str]:  # type: ignore[no-untyped-def]
     _, app = fresh_database
+    app.config["WTF_CSRF_ENABLED"] = True  # as in production: every form and htmx POST carries it
     with app.app_context():
         create_user(
             None,
