@@ -21,6 +21,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)
+    register_listeners(app)
     return app
 
 
@@ -40,8 +41,18 @@ def register_blueprints(app: Flask) -> None:
 
     register_web(app)
 
+    from app.api.setup import register_api
+
+    register_api(app)
+
 
 def register_cli(app: Flask) -> None:
     from app.cli import register_commands
 
     register_commands(app)
+
+
+def register_listeners(app: Flask) -> None:
+    from app.service_orders.invoicing import register_listeners as service_order_listeners
+
+    service_order_listeners()

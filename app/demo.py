@@ -21,6 +21,7 @@ from app.customers.services import create_customer
 from app.extensions import db
 from app.invoicing import services as invoicing
 from app.invoicing.services import mark_sent, mark_viewed
+from app.service_orders.demo import load_service_orders_demo
 
 DEMO_PASSWORD = "fieldpost-demo"
 DEMO_USERS = (
@@ -230,6 +231,9 @@ def load_demo(progress: Callable[[str], None] = print) -> list[tuple[str, str, s
 
 # Other modules (service orders) add their demo data here.
 EXTRA_LOADERS: list[Callable[[User, Callable[[str], None]], None]] = []
+EXTRA_LOADERS.append(
+    lambda actor, progress: load_service_orders_demo(actor, progress, ledger.post_invoice)
+)
 
 
 def _demo_invoices(actor: User, customer_ids: list[int]) -> None:

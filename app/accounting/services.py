@@ -150,7 +150,7 @@ def _parse_payment(
     try:
         value = money(amount)
         if value <= 0 or value > MAX_AMOUNT:
-            errors.add("amount", "Enter an amount above 0.")
+            errors.add("amount", f"Enter an amount above 0 and at most {MAX_AMOUNT:,}.")
     except InvalidNumber as exc:
         errors.add("amount", f"Amount {exc}.")
     day = parse_date(on, "date", errors) if on is not None else clock.today_in(company.timezone)
@@ -279,9 +279,11 @@ def _allocations_of(**source: int) -> list[tuple[int, Decimal]]:
 
 
 def _credit_quantities(original: Invoice, lines: Any) -> dict[int, Decimal] | None:
-    """Validate chosen lines and quantities against what is still uncredited."""
-    if lines is None:
-        return None
+    """Validate chosen lines and quantities against what is still uncredited.
+
+    Without `lines` the whole invoice is credited, or, after earlier partial notes, every
+    quantity still uncredited.
+    """
     already = dict(
         db.session.execute(
             select(InvoiceLine.credited_line_id, func.sum(InvoiceLine.quantity))
@@ -291,6 +293,14 @@ def _credit_quantities(original: Invoice, lines: Any) -> dict[int, Decimal] | No
         ).all()
     )
     by_id = {line.id: line for line in original.lines}
+    if lines is None:
+        if not already:
+            return None
+        return {
+            line.id: line.quantity - Decimal(already.get(line.id) or 0)
+            for line in original.lines
+            if line.quantity > Decimal(already.get(line.id) or 0)
+        }
     errors = Errors()
     chosen: dict[int, Decimal] = {}
     if not isinstance(lines, list) or not lines:
@@ -315,6 +325,32 @@ def _credit_quantities(original: Invoice, lines: Any) -> dict[int, Decimal] | No
     return chosen
 
 
+def _discount_left(original: Invoice, quantities: dict[int, Decimal] | None) -> Decimal | None:
+    """For a note crediting the last uncredited quantities: the fixed discount not yet credited."""
+    if quantities is None or original.discount_kind != "amount":
+        return None
+    credited = dict(
+        db.session.execute(
+            select(InvoiceLine.credited_line_id, func.sum(InvoiceLine.quantity))
+            .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+            .where(Invoice.credited_invoice_id == original.id, Invoice.state == "posted")
+            .group_by(InvoiceLine.credited_line_id)
+        ).all()
+    )
+    for line in original.lines:
+        if (
+            Decimal(credited.get(line.id) or 0) + quantities.get(line.id, Decimal(0))
+            < line.quantity
+        ):
+            return None
+    given = db.session.scalar(
+        select(func.coalesce(func.sum(Invoice.discount_total), 0)).where(
+            Invoice.credited_invoice_id == original.id, Invoice.state == "posted"
+        )
+    )
+    return original.discount_total - Decimal(given or 0)
+
+
 @use_case
 def issue_credit_note(
     actor: Any, invoice_id: int, *, reason: str, lines: Any = None, reissue: bool = False
@@ -336,7 +372,12 @@ def issue_credit_note(
     ensure_open_period(company, today)
     quantities = _credit_quantities(original, lines)
     note = build_credit_note(
-        original, quantities, str(reason).strip(), today, getattr(actor, "id", None)
+        original,
+        quantities,
+        str(reason).strip(),
+        today,
+        getattr(actor, "id", None),
+        discount_left=_discount_left(original, quantities),
     )
     if credited_total(original.id) + note.gross_total > original.gross_total:
         raise OverAllocation(

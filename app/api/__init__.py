@@ -1,1 +1,1 @@
-"""REST API v1: token auth, errors, pagination, idempotency, OpenAPI."""
+"""The JSON API v1: token auth, errors, pagination, idempotency and one blueprint per resource."""

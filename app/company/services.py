@@ -16,8 +16,8 @@ from stdnum.eu import vat
 from app.company.models import Company
 from app.core import clock
 from app.core.db import use_case
-from app.core.errors import DomainError, Errors, PeriodLocked
-from app.core.numbering import SERIES_CODES, get_series
+from app.core.errors import DomainError, Errors, PeriodLocked, ValidationFailed
+from app.core.numbering import SERIES_CODES, NumberCounter, get_series
 from app.extensions import db
 
 EDITABLE = [
@@ -140,6 +140,13 @@ def update_numbering(actor: Any, code: str, *, prefix_template: str, start_numbe
         errors.add("start_number", "Enter a whole number from 1.")
     errors.raise_if_any()
     series = get_series(code)
+    drawn = db.session.scalar(select(NumberCounter.id).where(NumberCounter.series == code))
+    if drawn is not None and start_number != series.start_number:
+        # Every (series, year) counts from the start number; moving it after numbers were
+        # issued would make the issued ones look like a gap or a repeat.
+        raise ValidationFailed(
+            {"start_number": ["Numbers were already issued in this series; keep its start."]}
+        )
     series.prefix_template = prefix_template
     series.start_number = start_number
 

@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+# Integer digits any stored amount can have (scaled values fit a 64-bit integer column).
+MAX_DIGITS = 15
 
 
 class InvalidNumber(ValueError):
@@ -36,6 +38,8 @@ def to_decimal(value: object, *, places: int = 2) -> Decimal:
         raise InvalidNumber("is not a number")
     if not number.is_finite():
         raise InvalidNumber("must be a finite number")
+    if number and number.adjusted() >= MAX_DIGITS:
+        raise InvalidNumber("is too large")
     exponent = number.as_tuple().exponent
     assert isinstance(exponent, int)
     if -exponent > places and number != number.quantize(Decimal(1).scaleb(-places)):

@@ -20,3 +20,8 @@ def listen(event: str, fn: Callable[..., None]) -> None:
 def emit(event: str, **payload: Any) -> None:
     for fn in _listeners[event]:
         fn(**payload)
+
+
+def unlisten(event: str, fn: Callable[..., None]) -> None:
+    if fn in _listeners[event]:
+        _listeners[event].remove(fn)

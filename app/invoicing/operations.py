@@ -101,7 +101,10 @@ def totals_of(invoice: Invoice) -> Any:
 def load_invoice(invoice_id: Any, *, for_update: bool = False) -> Invoice:
     if not isinstance(invoice_id, int) or isinstance(invoice_id, bool):
         raise NotFound("No such invoice.")
-    invoice = db.session.get(Invoice, invoice_id, with_for_update=for_update or None)
+    # Lock the invoice row only: a bare FOR UPDATE would also lock the eagerly joined
+    # customer row and serialize every posting and payment of that customer.
+    lock = {"of": Invoice} if for_update else None
+    invoice = db.session.get(Invoice, invoice_id, with_for_update=lock)
     if invoice is None:
         raise NotFound("No such invoice.")
     return invoice
@@ -180,11 +183,13 @@ def build_credit_note(
     reason: str,
     credit_date: date,
     actor_id: int | None,
+    discount_left: Decimal | None = None,
 ) -> Invoice:
     """A credit-note draft mirroring `original`, whole or for the given line quantities.
 
     The document discount is carried over as the same share of what is credited, so a
-    full credit note reproduces the invoice's totals to the cent.
+    full credit note reproduces the invoice's totals to the cent. `discount_left` is given
+    for the note crediting the last remaining quantities of a fixed-discount invoice.
     """
     note = Invoice(
         doc_type="credit_note",
@@ -212,8 +217,11 @@ def build_credit_note(
     db.session.flush()
     recompute(note)
     if quantities is not None and original.discount_kind == "amount" and original.subtotal:
-        # A fixed discount is credited in proportion to the part of the subtotal credited.
+        # A fixed discount is credited in proportion to the part of the subtotal credited;
+        # the note that credits the last quantities takes what is left of it, to the cent.
         share = note.subtotal * original.discount_total / original.subtotal
+        if discount_left is not None:
+            share = discount_left
         note.discount_kind, note.discount_value = "amount", share.quantize(Decimal("0.01"))
         recompute(note)
     return note

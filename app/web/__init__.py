@@ -11,11 +11,13 @@ from app.web.formatting import register_filters
 
 
 def register_web(app: Flask) -> None:
+    from app.accounting.delivery_routes import bp as delivery_bp
     from app.accounting.routes import bp as accounting_bp
     from app.auth.routes import bp as auth_bp
     from app.catalog.routes import bp as catalog_bp
     from app.company.routes import bp as company_bp
     from app.customers.routes import bp as customers_bp
+    from app.invoicing.portal_routes import bp as portal_bp
     from app.invoicing.routes import bp as invoicing_bp
     from app.web.nav import register_template_helpers
     from app.web.routes import bp as web_bp
@@ -32,6 +34,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(catalog_bp)
     app.register_blueprint(invoicing_bp)
     app.register_blueprint(accounting_bp)
+    app.register_blueprint(delivery_bp)
+    app.register_blueprint(portal_bp)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(DomainError, _domain_error)

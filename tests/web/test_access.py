@@ -29,12 +29,14 @@ def _url(app, endpoint, world, users):  # type: ignore[no-untyped-def]
         "entry_id": world.posted.journal_entry_id,
         "section": "bank",
         "filename": "fieldpost.css",
+        "order_id": 1,
     }
     args = {name: values[name] for name in rule.arguments if name not in (rule.defaults or {})}
     with app.test_request_context():
         from flask import url_for
 
-        return url_for(endpoint, **args), ("GET" if "GET" in rule.methods else "POST")
+        method = next(m for m in ("GET", "POST", "PATCH", "DELETE") if m in rule.methods)
+        return url_for(endpoint, **args), method
 
 
 def test_every_route_is_in_the_access_table(app):

@@ -1,0 +1,144 @@
+"""/api/v1/invoices: drafts, posting, copies, payments and credit notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from sqlalchemy.orm import selectinload
+
+from app.accounting.services import issue_credit_note, post_invoice, register_payment
+from app.api.auth import current_user, roles
+from app.api.common import ID_PATH, IDEMPOTENCY_PARAM, resource
+from app.api.idempotency import respond
+from app.api.pagination import page_schema, paginate
+from app.api.schemas import (
+    CreditNoteInSchema,
+    InvoiceInSchema,
+    InvoiceListArgs,
+    InvoicePatchSchema,
+    InvoiceSchema,
+    PaymentInSchema,
+    PaymentSchema,
+    today,
+)
+from app.invoicing.models import Invoice
+from app.invoicing.services import (
+    copy_invoice,
+    create_draft,
+    delete_draft,
+    get_invoice,
+    list_invoices,
+    update_draft,
+)
+
+blp = resource("invoices", "/api/v1/invoices", "Invoices, credit notes and proformas.")
+DRAFTS = ("dispatcher", "bookkeeper")
+MONEY = ("bookkeeper",)
+ONE = f"/{ID_PATH.format('invoice_id')}"
+InvoicePage = page_schema(InvoiceSchema, "InvoicePage")
+
+
+@blp.route("", methods=["POST"])
+@roles(*DRAFTS)
+@blp.arguments(InvoiceInSchema)
+@blp.response(201, InvoiceSchema)
+@blp.doc(parameters=[IDEMPOTENCY_PARAM])
+def create(data: dict[str, Any]) -> Any:
+    """Create a draft invoice (or proforma) with its lines."""
+    values = dict(data)
+    lines = values.pop("lines")
+    return respond(
+        201, InvoiceSchema(), lambda: create_draft(current_user(), lines=lines, **values)
+    )
+
+
+@blp.route("", methods=["GET"])
+@roles(*DRAFTS)
+@blp.arguments(InvoiceListArgs, location="query")
+@blp.response(200, InvoicePage)
+def index(args: dict[str, Any]) -> Any:
+    """List documents: search `q` (number, customer, reference), filter by status and dates."""
+    doc_type = args["doc_type"]
+    stmt = list_invoices(
+        q=args["q"],
+        status=args.get("status"),
+        customer_id=args.get("customer_id"),
+        date_from=args.get("date_from"),
+        date_to=args.get("date_to"),
+        doc_type=None if doc_type == "all" else doc_type,
+        sort=args["sort"],
+        today=today(),
+    )
+    stmt = stmt.options(selectinload(Invoice.lines), selectinload(Invoice.taxes))
+    return paginate(stmt, args, InvoiceSchema(many=True).dump)
+
+
+@blp.route(ONE, methods=["GET"])
+@roles(*DRAFTS)
+@blp.response(200, InvoiceSchema)
+def show(invoice_id: int) -> Any:
+    """Read one document with its lines and totals."""
+    return get_invoice(invoice_id)
+
+
+@blp.route(ONE, methods=["PATCH"])
+@roles(*DRAFTS)
+@blp.arguments(InvoicePatchSchema)
+@blp.response(200, InvoiceSchema)
+def patch(data: dict[str, Any], invoice_id: int) -> Any:
+    """Change a draft; `lines`, when given, replaces all lines. Posted documents: 409."""
+    values = dict(data)
+    lines = values.pop("lines", None)
+    return update_draft(current_user(), invoice_id, lines=lines, **values)
+
+
+@blp.route(ONE, methods=["DELETE"])
+@roles(*DRAFTS)
+@blp.response(204)
+def delete(invoice_id: int) -> Any:
+    """Delete a draft. Posted documents: 409."""
+    delete_draft(current_user(), invoice_id)
+    return Response(status=204)
+
+
+@blp.route(f"{ONE}/post", methods=["POST"])
+@roles(*MONEY)
+@blp.response(200, InvoiceSchema)
+@blp.doc(parameters=[IDEMPOTENCY_PARAM])
+def post(invoice_id: int) -> Any:
+    """Post a draft: journal entry and the next gapless number."""
+    return respond(200, InvoiceSchema(), lambda: post_invoice(current_user(), invoice_id))
+
+
+@blp.route(f"{ONE}/copy", methods=["POST"])
+@roles(*DRAFTS)
+@blp.response(201, InvoiceSchema)
+@blp.doc(parameters=[IDEMPOTENCY_PARAM])
+def copy(invoice_id: int) -> Any:
+    """A new draft with the same customer and lines, dated today."""
+    return respond(201, InvoiceSchema(), lambda: copy_invoice(current_user(), invoice_id))
+
+
+@blp.route(f"{ONE}/payments", methods=["POST"])
+@roles(*MONEY)
+@blp.arguments(PaymentInSchema)
+@blp.response(201, PaymentSchema)
+@blp.doc(parameters=[IDEMPOTENCY_PARAM])
+def pay(data: dict[str, Any], invoice_id: int) -> Any:
+    """Register money received; above the residual it becomes customer credit."""
+    return respond(
+        201, PaymentSchema(), lambda: register_payment(current_user(), invoice_id, **data)
+    )
+
+
+@blp.route(f"{ONE}/credit-notes", methods=["POST"])
+@roles(*MONEY)
+@blp.arguments(CreditNoteInSchema)
+@blp.response(201, InvoiceSchema)
+@blp.doc(parameters=[IDEMPOTENCY_PARAM])
+def credit(data: dict[str, Any], invoice_id: int) -> Any:
+    """Post a credit note for the whole invoice or chosen lines and quantities."""
+    return respond(
+        201, InvoiceSchema(), lambda: issue_credit_note(current_user(), invoice_id, **data)
+    )

@@ -1,0 +1,47 @@
+"""Page arguments and the paginated list envelope: {"items", "page", "per_page", "total"}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify
+from marshmallow import Schema, fields, validate
+
+from app.api.fields import Text
+from app.extensions import db
+
+MAX_PER_PAGE = 200
+
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+    q = Text(load_default="", validate=validate.Length(max=200))
+
+
+def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
+    """The list envelope around `item_schema`, named for the OpenAPI document."""
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item_schema), required=True),
+            "page": fields.Integer(required=True),
+            "per_page": fields.Integer(required=True),
+            "total": fields.Integer(required=True),
+            "pages": fields.Integer(required=True),
+        },
+        name=name,
+    )
+
+
+def paginate(stmt: Any, args: dict[str, Any], dump: Any) -> Response:
+    """Run the list query for one page; `dump` turns the rows into JSON-ready dicts."""
+    page = db.paginate(stmt, page=args["page"], per_page=args["per_page"], error_out=False)
+    return jsonify(
+        {
+            "items": dump(page.items),
+            "page": page.page,
+            "per_page": page.per_page,
+            "total": page.total or 0,
+            "pages": page.pages,
+        }
+    )

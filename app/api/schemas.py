@@ -1,0 +1,388 @@
+"""Request and response schemas of the API v1; they generate the OpenAPI document.
+
+Money and quantities are decimal strings, dates ISO YYYY-MM-DD; unknown fields are refused.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import g
+from marshmallow import Schema, fields, pre_dump, validate
+
+from app.accounting.models import JOURNALS, PAYMENT_METHODS
+from app.api.fields import Day, DecimalString, Id, Money, Quantity, Text
+from app.api.pagination import PageArgs
+from app.catalog.models import ITEM_KINDS, RATE_KINDS
+from app.company.services import company_today
+from app.invoicing.models import DISCOUNT_KINDS, DOC_TYPES, LINE_KINDS
+from app.invoicing.services import SORTS as INVOICE_SORTS
+
+STATUSES = ("draft", "posted", "sent", "viewed", "partially_paid", "paid", "overdue", "cancelled")
+
+Str = fields.String
+In = Text  # request strings: storable text only
+Int = fields.Integer
+
+
+def _text(max_length: int, **kwargs: Any) -> fields.String:
+    return Text(validate=validate.Length(max=max_length), **kwargs)
+
+
+def today() -> date:
+    """The company-local date, once per request (statuses and defaults use it)."""
+    if "api_today" not in g:
+        g.api_today = company_today()
+    value: date = g.api_today
+    return value
+
+
+def _sorts(names: list[str]) -> list[str]:
+    return [s for name in names for s in (name, f"-{name}")]
+
+
+# ---- customers -------------------------------------------------------------------------
+
+
+class AddressSchema(Schema):
+    street = _text(200)
+    city = _text(100)
+    postal_code = _text(20)
+    country = Str(
+        validate=validate.Length(max=2),
+        metadata={"description": "ISO 3166-1 alpha-2", "example": "IE"},
+    )
+
+
+class CustomerInSchema(Schema):
+    name = _text(200, required=True)
+    email = _text(254)
+    phone = _text(50)
+    vat_id = _text(30)
+    is_business = fields.Boolean()
+    address = fields.Nested(AddressSchema)
+    payment_terms_days = Int(allow_none=True, validate=validate.Range(min=0, max=365))
+    notes = _text(5000)
+
+
+class CustomerPatchSchema(CustomerInSchema):
+    name = _text(200)
+
+
+class CustomerSchema(Schema):
+    id = Int(required=True)
+    name = Str(required=True)
+    email = Str(required=True)
+    phone = Str(required=True)
+    vat_id = Str(required=True)
+    is_business = fields.Boolean(required=True)
+    address = fields.Method("_address", required=True)
+    payment_terms_days = Int(allow_none=True, required=True)
+    notes = Str(required=True)
+    created_at = fields.AwareDateTime(required=True)
+
+    def _address(self, customer: Any) -> dict[str, str]:
+        return {
+            "street": customer.street,
+            "city": customer.city,
+            "postal_code": customer.postal_code,
+            "country": customer.country,
+        }
+
+
+class CustomerListArgs(PageArgs):
+    sort = Str(load_default="name", validate=validate.OneOf(_sorts(["name", "id", "created"])))
+
+
+# ---- catalog --------------------------------------------------------------------------
+
+
+class CatalogItemInSchema(Schema):
+    sku = _text(64, allow_none=True)
+    name = _text(200, required=True)
+    kind = Str(required=True, validate=validate.OneOf(ITEM_KINDS))
+    rate_kind = Str(allow_none=True, validate=validate.OneOf(RATE_KINDS))
+    unit = _text(20)
+    price = Money(required=True)
+    vat_rate = DecimalString(required=True)
+    currency = Text(validate=validate.Length(equal=3))
+    group = _text(100)
+    barcode = _text(64)
+    active = fields.Boolean()
+
+
+class CatalogItemPatchSchema(CatalogItemInSchema):
+    name = _text(200)
+    kind = Str(validate=validate.OneOf(ITEM_KINDS))
+    price = Money()
+    vat_rate = DecimalString()
+
+
+class CatalogItemSchema(Schema):
+    id = Int(required=True)
+    sku = Str(allow_none=True, required=True)
+    name = Str(required=True)
+    kind = Str(required=True)
+    rate_kind = Str(allow_none=True, required=True)
+    unit = Str(required=True)
+    price = Money(metadata={"description": "Absent for technician tokens."})
+    vat_rate = DecimalString(required=True)
+    currency = Str(required=True)
+    group = Str(required=True)
+    barcode = Str(required=True)
+    active = fields.Boolean(required=True)
+
+
+class CatalogListArgs(PageArgs):
+    kind = Str(validate=validate.OneOf(ITEM_KINDS))
+
+
+# ---- invoices -------------------------------------------------------------------------
+
+
+class LineInSchema(Schema):
+    description = _text(2000, required=True)
+    quantity = Quantity(required=True)
+    unit = _text(20)
+    unit_price = Money(required=True)
+    discount_percent = DecimalString()
+    vat_rate = DecimalString(metadata={"description": "Percent; the company default if absent."})
+    kind = Str(validate=validate.OneOf(LINE_KINDS))
+    catalog_item_id = Id(allow_none=True)
+
+
+class InvoiceInSchema(Schema):
+    customer_id = Id(required=True)
+    invoice_date = Day()
+    due_date = Day(metadata={"description": "From the payment terms if absent."})
+    currency = Text(validate=validate.Length(equal=3))
+    reference = _text(100)
+    notes = _text(5000)
+    terms = _text(5000)
+    discount_kind = Str(allow_none=True, validate=validate.OneOf(DISCOUNT_KINDS))
+    discount_value = Money(allow_none=True)
+    doc_type = Str(validate=validate.OneOf(("invoice", "proforma")))
+    lines = fields.List(
+        fields.Nested(LineInSchema), required=True, validate=validate.Length(max=500)
+    )
+
+
+class InvoicePatchSchema(InvoiceInSchema):
+    customer_id = Id()
+    lines = fields.List(fields.Nested(LineInSchema), validate=validate.Length(max=500))
+
+    class Meta:
+        exclude = ("doc_type",)
+
+
+class LineSchema(Schema):
+    id = Int(required=True)
+    position = Int(required=True)
+    description = Str(required=True)
+    quantity = Quantity(required=True)
+    unit = Str(required=True)
+    unit_price = Money(required=True)
+    discount_percent = DecimalString(required=True)
+    vat_rate = DecimalString(required=True)
+    kind = Str(required=True)
+    net = Money(required=True)
+    catalog_item_id = Int(allow_none=True, required=True)
+    source_order_id = Int(allow_none=True, required=True)
+    credited_line_id = Int(allow_none=True, required=True)
+
+
+class VatSchema(Schema):
+    rate = DecimalString(required=True)
+    base = Money(required=True)
+    amount = Money(required=True)
+
+
+class TotalsSchema(Schema):
+    subtotal = Money(required=True)
+    discount = Money(required=True)
+    net = Money(required=True)
+    vat = fields.List(fields.Nested(VatSchema), required=True)
+    gross = Money(required=True)
+
+
+class InvoiceSchema(Schema):
+    id = Int(required=True)
+    doc_type = Str(required=True, validate=validate.OneOf(DOC_TYPES))
+    number = Str(allow_none=True, required=True)
+    state = Str(required=True, metadata={"enum": ["draft", "posted"]})
+    payment_state = Str(required=True)
+    status = Str(required=True, validate=validate.OneOf(STATUSES))
+    customer_id = Int(required=True)
+    customer_name = Str(required=True)
+    invoice_date = Day(required=True)
+    due_date = Day(required=True)
+    currency = Str(required=True)
+    reference = Str(required=True)
+    notes = Str(required=True)
+    terms = Str(required=True)
+    discount_kind = Str(allow_none=True, required=True)
+    discount_value = Money(allow_none=True, required=True)
+    lines = fields.List(fields.Nested(LineSchema), required=True)
+    totals = fields.Nested(TotalsSchema, required=True)
+    residual = Money(required=True)
+    journal_entry_id = Int(allow_none=True, required=True)
+    credited_invoice_id = Int(allow_none=True, required=True)
+    reason = Str(required=True)
+    created_at = fields.AwareDateTime(required=True)
+    posted_at = fields.AwareDateTime(allow_none=True, required=True)
+    sent_at = fields.AwareDateTime(allow_none=True, required=True)
+
+    @pre_dump
+    def _view(self, invoice: Any, **kwargs: Any) -> Any:
+        return _InvoiceView(invoice)
+
+
+class _InvoiceView:
+    """An invoice as the API shows it: the stored fields plus status, totals, customer name."""
+
+    def __init__(self, invoice: Any) -> None:
+        self._invoice = invoice
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._invoice, name)
+
+    @property
+    def status(self) -> str:
+        return str(self._invoice.status(today()))
+
+    @property
+    def customer_name(self) -> str:
+        return str(self._invoice.customer.name)
+
+    @property
+    def totals(self) -> dict[str, Any]:
+        invoice = self._invoice
+        return {
+            "subtotal": invoice.subtotal,
+            "discount": invoice.discount_total,
+            "net": invoice.net_total,
+            "vat": [{"rate": t.rate, "base": t.base, "amount": t.amount} for t in invoice.taxes],
+            "gross": invoice.gross_total,
+        }
+
+
+class InvoiceListArgs(PageArgs):
+    status = Str(
+        validate=validate.OneOf(
+            ["draft", "posted", "unpaid", "overdue", "partially_paid", "paid", "cancelled"]
+        )
+    )
+    customer_id = Id(strict=False)
+    date_from = Day()
+    date_to = Day()
+    doc_type = Str(load_default="invoice", validate=validate.OneOf([*DOC_TYPES, "all"]))
+    sort = Str(load_default="-date", validate=validate.OneOf(_sorts(list(INVOICE_SORTS))))
+
+
+class PaymentInSchema(Schema):
+    amount = Money(required=True)
+    date = Day(metadata={"description": "Company-local today if absent."})
+    method = Str(load_default="bank_transfer", validate=validate.OneOf(PAYMENT_METHODS))
+    reference = _text(140)
+
+
+class PaymentSchema(Schema):
+    id = Int(required=True)
+    invoice_id = Int(allow_none=True, required=True)
+    customer_id = Int(required=True)
+    amount = Money(required=True)
+    date = Day(required=True)
+    method = Str(required=True)
+    reference = Str(required=True)
+    state = Str(required=True)
+    receipt_number = Str(allow_none=True, required=True)
+    entry_id = Int(allow_none=True, required=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class CreditLineSchema(Schema):
+    line_id = Id(required=True)
+    quantity = Quantity(required=True)
+
+
+class CreditNoteInSchema(Schema):
+    reason = Text(required=True, validate=validate.Length(min=1, max=2000))
+    lines = fields.List(
+        fields.Nested(CreditLineSchema),
+        validate=validate.Length(min=1, max=500),
+        metadata={"description": "Lines and quantities to credit; the whole invoice if absent."},
+    )
+    reissue = fields.Boolean(
+        load_default=False, metadata={"description": "Also create a corrected draft copy."}
+    )
+
+
+# ---- ledger and reports ----------------------------------------------------------------
+
+
+class JournalLineSchema(Schema):
+    account_code = fields.Function(lambda line: line.account.code, required=True)
+    account_name = fields.Function(lambda line: line.account.name, required=True)
+    debit = Money(required=True)
+    credit = Money(required=True)
+    label = Str(required=True)
+    customer_id = Int(allow_none=True, required=True)
+    invoice_id = Int(allow_none=True, required=True)
+    due_date = Day(allow_none=True, required=True)
+
+
+class JournalEntrySchema(Schema):
+    id = Int(required=True)
+    journal = Str(required=True)
+    date = Day(required=True)
+    description = Str(required=True)
+    invoice_id = Int(allow_none=True, required=True)
+    payment_id = Int(allow_none=True, required=True)
+    reverses_entry_id = Int(allow_none=True, required=True)
+    created_at = fields.AwareDateTime(required=True)
+    lines = fields.List(fields.Nested(JournalLineSchema), required=True)
+
+
+class JournalListArgs(PageArgs):
+    journal = Str(validate=validate.OneOf(JOURNALS))
+    date_from = Day()
+    date_to = Day()
+    invoice_id = Id(strict=False)
+    sort = Str(load_default="-date", validate=validate.OneOf(_sorts(["date", "id"])))
+
+
+class AsOfArgs(Schema):
+    as_of = Day(metadata={"description": "Company-local today if absent."})
+
+
+class TrialBalanceRowSchema(Schema):
+    account_id = Int(required=True)
+    code = Str(required=True)
+    name = Str(required=True)
+    type = Str(required=True)
+    debit = Money(required=True)
+    credit = Money(required=True)
+    balance = Money(required=True)
+
+
+class TrialBalanceSchema(Schema):
+    as_of = Day(required=True)
+    rows = fields.List(fields.Nested(TrialBalanceRowSchema), required=True)
+    total_debit = Money(required=True)
+    total_credit = Money(required=True)
+
+
+class AgingRowSchema(Schema):
+    customer_id = Int(required=True)
+    customer_name = Str(required=True)
+    buckets = fields.Dict(keys=Str(), values=Money(), required=True)
+    unapplied = Money(required=True)
+    total = Money(required=True)
+
+
+class AgingSchema(Schema):
+    as_of = Day(required=True)
+    buckets = fields.List(Str(), required=True)
+    rows = fields.List(fields.Nested(AgingRowSchema), required=True)
+    totals = fields.Dict(keys=Str(), values=Money(), required=True)

@@ -1,0 +1,151 @@
+"""Flush-only helpers shared by the service-order use cases: loading with object-level
+access checks, role checks, state transitions and input parsing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.company.services import get_company
+from app.core import clock
+from app.core.errors import Errors, Forbidden, InvalidTransition, NotFound
+from app.extensions import db
+from app.service_orders.models import ServiceOrder
+from app.service_orders.states import (
+    OFFICE_EDIT_STATES,
+    STATE_LABELS,
+    WORK_STATES,
+    next_state,
+    refusal,
+)
+
+OFFICE_ROLES = ("admin", "dispatcher")
+READ_ROLES = ("admin", "dispatcher", "bookkeeper", "technician")
+# Who records work: bookkeepers read orders and invoice them but do not change the work.
+WORK_ROLES = ("admin", "dispatcher", "technician")
+
+
+class OrderLocked(InvalidTransition):
+    """Time, parts or sign-off on an order that can no longer change (invoiced, cancelled)."""
+
+    code = "order_locked"
+
+
+def is_technician(actor: Any) -> bool:
+    return getattr(actor, "role", None) == "technician"
+
+
+def require_role(actor: Any, *roles: str) -> None:
+    if getattr(actor, "role", None) not in roles:
+        raise Forbidden("Your role does not allow this.")
+
+
+def _int_id(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def load_order(actor: Any, order_id: Any, *, for_update: bool = False) -> ServiceOrder:
+    """The order if `actor` may see it. Another technician's order does not exist for them
+    (NotFound, not Forbidden): ids of other people's work are not confirmed."""
+    require_role(actor, *READ_ROLES)
+    key = _int_id(order_id)
+    # A locked read refreshes what this session already holds: another transaction may have
+    # changed the order since it was first loaded. Only the order row is locked (not the
+    # eagerly joined customer), and FOR NO KEY UPDATE lets rows referencing it be inserted.
+    lock = {"of": ServiceOrder.__table__, "key_share": True} if for_update else None
+    order = (
+        db.session.get(ServiceOrder, key, with_for_update=lock, populate_existing=for_update)
+        if key
+        else None
+    )
+    if order is None or (is_technician(actor) and not order.is_assigned_to(actor.id)):
+        raise NotFound("No such service order.", field="order_id")
+    return order
+
+
+def transition(order: ServiceOrder, action: str) -> None:
+    target = next_state(order.state, action)
+    if target is None:
+        raise InvalidTransition(refusal(order.reference, order.state, action))
+    order.state = target
+
+
+def ensure_work_open(actor: Any, order: ServiceOrder) -> None:
+    """Time and parts change only while the work is open; the office may still correct a
+    done order until a draft invoice has been made from it."""
+    require_role(actor, *WORK_ROLES)
+    allowed = OFFICE_EDIT_STATES if not is_technician(actor) else WORK_STATES
+    if order.state in allowed and not (order.state == "done" and order.invoice_id):
+        return
+    if order.state == "done" and order.invoice_id:
+        reason = "it is on a draft invoice; delete the draft or re-open the order first"
+    elif order.state == "done":
+        reason = "it is done; ask the office to re-open it"
+    else:
+        reason = f"it is {STATE_LABELS[order.state].lower()}"
+    raise OrderLocked(f"{order.reference} cannot be changed: {reason}.")
+
+
+def mark_work_changed(order: ServiceOrder) -> None:
+    """A signature covers the time and parts at signing; any later change outdates it."""
+    if order.signed_at is not None:
+        order.signature_outdated = True
+
+
+def start_if_scheduled(order: ServiceOrder) -> None:
+    """Recording work on a scheduled order means the work has begun."""
+    if order.state == "scheduled":
+        transition(order, "start")
+        order.started_at = clock.now_utc()
+
+
+def load_technicians(ids: Any, errors: Errors, field: str = "technician_ids") -> list[User]:
+    if not isinstance(ids, list | tuple | set) or any(_int_id(i) is None for i in ids):
+        errors.add(field, "Give the technicians as a list of user ids.")
+        return []
+    users = list(db.session.scalars(select(User).where(User.id.in_(list(ids)))))
+    found = {u.id: u for u in users}
+    for user_id in ids:
+        user = found.get(user_id)
+        if user is None or user.role != "technician" or not user.active:
+            errors.add(field, f"User {user_id} is not an active technician.")
+    return [found[i] for i in dict.fromkeys(ids) if i in found]
+
+
+def load_technician(actor: Any, technician_id: Any, errors: Errors) -> User | None:
+    """The technician the work is for: a technician always records their own work."""
+    if is_technician(actor):
+        if technician_id not in (None, actor.id):
+            errors.add("technician_id", "Technicians record their own time only.")
+        return actor  # type: ignore[no-any-return]
+    if technician_id is None:
+        errors.add("technician_id", "Choose the technician.")
+        return None
+    users = load_technicians([technician_id], errors, "technician_id")
+    return users[0] if users else None
+
+
+def parse_instant(value: Any, field: str, errors: Errors) -> datetime | None:
+    """An aware datetime, or an ISO string; a time without zone is company-local time."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            errors.add(field, "Enter a date and time as YYYY-MM-DDTHH:MM.")
+            return None
+    if not isinstance(value, datetime):
+        errors.add(field, "Enter a date and time as YYYY-MM-DDTHH:MM.")
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(get_company().timezone))
+    return value
+
+
+def company_zone() -> ZoneInfo:
+    return ZoneInfo(get_company().timezone)

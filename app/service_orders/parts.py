@@ -1,0 +1,287 @@
+"""Parts used on an order: catalog items (price snapshot at use) or free lines, and returns.
+
+A return is a negative quantity against an earlier use and can never exceed what is left of
+that use. Technicians never set or see prices: a free line they add is priced by the office
+before the order is completed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.catalog.models import CatalogItem
+from app.company.services import get_company
+from app.core.db import use_case
+from app.core.errors import Errors, NotFound, ValidationFailed
+from app.core.money import InvalidNumber, money, to_decimal
+from app.extensions import db
+from app.service_orders.models import PartUsage, ServiceOrder
+from app.service_orders.operations import (
+    OFFICE_ROLES,
+    ensure_work_open,
+    is_technician,
+    load_order,
+    mark_work_changed,
+    require_role,
+    start_if_scheduled,
+)
+from app.service_orders.timesheets import clean_client_id
+
+MAX_QUANTITY = Decimal(1_000_000)
+MAX_PRICE = Decimal(100_000_000)
+LINE_KINDS = {"part": "parts", "labour": "labour"}
+
+
+def _quantity(value: Any, errors: Errors) -> Decimal | None:
+    try:
+        number = to_decimal(value, places=3)
+    except InvalidNumber as exc:
+        errors.add("quantity", f"Quantity {exc}.")
+        return None
+    if number <= 0 or number > MAX_QUANTITY:
+        errors.add("quantity", "Enter a quantity above 0 (at most 3 decimals).")
+        return None
+    return number
+
+
+def _price(value: Any, field: str, errors: Errors, high: Decimal = MAX_PRICE) -> Decimal | None:
+    try:
+        number = money(value)
+    except InvalidNumber as exc:
+        errors.add(field, f"{field.replace('_', ' ').capitalize()} {exc}.")
+        return None
+    if number < 0 or number > high:
+        errors.add(field, f"Enter a value from 0 to {high}.")
+        return None
+    return number
+
+
+def _replayed(actor: Any, client_id: str | None) -> PartUsage | None:
+    if client_id is None:
+        return None
+    usage = db.session.scalar(select(PartUsage).where(PartUsage.client_id == client_id))
+    if usage is not None:
+        load_order(actor, usage.order_id)
+    return usage
+
+
+def _insert(usage: PartUsage) -> PartUsage:
+    try:
+        with db.session.begin_nested():
+            db.session.add(usage)
+    except IntegrityError:
+        stored = db.session.scalar(select(PartUsage).where(PartUsage.client_id == usage.client_id))
+        if usage.client_id is None or stored is None:
+            raise
+        return stored
+    return usage
+
+
+def _from_catalog(item_id: Any, errors: Errors) -> dict[str, Any]:
+    item = (
+        db.session.get(CatalogItem, item_id)
+        if isinstance(item_id, int) and not isinstance(item_id, bool)
+        else None
+    )
+    if item is None or not item.active:
+        errors.add("catalog_item_id", "Choose an item from the catalog.")
+        return {}
+    return {
+        "catalog_item_id": item.id,
+        "description": item.name,
+        "sku": item.sku or "",
+        "unit": item.unit,
+        "unit_price": item.price,
+        "vat_rate": item.vat_rate,
+        "currency": item.currency,
+        "line_kind": LINE_KINDS.get(item.kind, "other"),
+    }
+
+
+def _free_line(actor: Any, values: dict[str, Any], errors: Errors) -> dict[str, Any]:
+    description = str(values.get("description") or "").strip()
+    if not description:
+        errors.add("description", "Describe the part, or choose one from the catalog.")
+    line: dict[str, Any] = {
+        "description": description[:2000],
+        "unit": str(values.get("unit") or "pcs").strip()[:20],
+        "currency": get_company().currency,
+        "line_kind": "parts",
+    }
+    for field in ("unit_price", "vat_rate"):
+        if values.get(field) in (None, ""):
+            continue
+        if is_technician(actor):
+            errors.add(field, "The office prices free lines.")
+            continue
+        high = Decimal(100) if field == "vat_rate" else MAX_PRICE
+        line[field] = _price(values[field], field, errors, high)
+    if "unit_price" in line and "vat_rate" not in line:
+        line["vat_rate"] = get_company().default_vat_rate
+    return line
+
+
+@use_case
+def add_part(
+    actor: Any,
+    order_id: int,
+    *,
+    quantity: Any,
+    catalog_item_id: int | None = None,
+    description: str | None = None,
+    unit: str | None = None,
+    unit_price: Any = None,
+    vat_rate: Any = None,
+    client_id: str | None = None,
+    note: str = "",
+) -> PartUsage:
+    """A catalog part (its price copied now, so later price changes do not touch this job)
+    or a free line (priced by the office)."""
+    errors = Errors()
+    client = clean_client_id(client_id, errors)
+    errors.raise_if_any()
+    replay = _replayed(actor, client)
+    if replay is not None:
+        return replay
+    order = load_order(actor, order_id, for_update=True)
+    amount = _quantity(quantity, errors)
+    if catalog_item_id is not None:
+        values = _from_catalog(catalog_item_id, errors)
+        if is_technician(actor) and (unit_price not in (None, "") or vat_rate not in (None, "")):
+            errors.add("unit_price", "Prices come from the catalog.")
+    else:
+        values = _free_line(
+            actor,
+            {
+                "description": description,
+                "unit": unit,
+                "unit_price": unit_price,
+                "vat_rate": vat_rate,
+            },
+            errors,
+        )
+    errors.raise_if_any()
+    ensure_work_open(actor, order)
+    start_if_scheduled(order)
+    mark_work_changed(order)
+    usage = PartUsage(
+        order_id=order.id,
+        client_id=client,
+        quantity=amount,
+        note=str(note or "").strip()[:2000],
+        created_by_id=actor.id,
+        **values,
+    )
+    return _insert(usage)
+
+
+def get_part_usage(actor: Any, usage_id: Any) -> PartUsage:
+    key = usage_id if isinstance(usage_id, int) and not isinstance(usage_id, bool) else None
+    usage = db.session.get(PartUsage, key) if key else None
+    if usage is None:
+        raise NotFound("No such part line.", field="usage_id")
+    load_order(actor, usage.order_id)
+    return usage
+
+
+def returned_quantity(usage_id: int) -> Decimal:
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(PartUsage.quantity), 0)).where(
+            PartUsage.returns_usage_id == usage_id
+        )
+    )
+    return -Decimal(total or 0)
+
+
+@use_case
+def return_part(
+    actor: Any, usage_id: int, *, quantity: Any, client_id: str | None = None, note: str = ""
+) -> PartUsage:
+    """Give back (part of) an earlier use: stored as a negative quantity against it."""
+    errors = Errors()
+    client = clean_client_id(client_id, errors)
+    errors.raise_if_any()
+    replay = _replayed(actor, client)
+    if replay is not None:
+        return replay
+    used = get_part_usage(actor, usage_id)
+    order: ServiceOrder = load_order(actor, used.order_id, for_update=True)
+    amount = _quantity(quantity, errors)
+    if used.is_return:
+        errors.add("usage_id", "Choose the part as used, not a return.")
+    errors.raise_if_any()
+    assert amount is not None
+    left = used.quantity - returned_quantity(used.id)
+    if amount > left:
+        raise ValidationFailed(
+            {
+                "quantity": [
+                    f"Only {left.normalize():f} {used.unit} of {used.description} "
+                    "were used and not yet returned."
+                ]
+            }
+        )
+    ensure_work_open(actor, order)
+    mark_work_changed(order)
+    usage = PartUsage(
+        order_id=order.id,
+        client_id=client,
+        returns_usage_id=used.id,
+        catalog_item_id=used.catalog_item_id,
+        description=used.description,
+        sku=used.sku,
+        unit=used.unit,
+        quantity=-amount,
+        unit_price=used.unit_price,
+        vat_rate=used.vat_rate,
+        currency=used.currency,
+        line_kind=used.line_kind,
+        note=str(note or "").strip()[:2000],
+        created_by_id=actor.id,
+    )
+    return _insert(usage)
+
+
+@use_case
+def price_part(actor: Any, usage_id: int, *, unit_price: Any, vat_rate: Any = None) -> PartUsage:
+    """The office sets (or corrects) the price of a line while validating the order."""
+    require_role(actor, *OFFICE_ROLES)
+    usage = get_part_usage(actor, usage_id)
+    order = load_order(actor, usage.order_id, for_update=True)
+    errors = Errors()
+    price = _price(unit_price, "unit_price", errors)
+    rate = (
+        usage.vat_rate
+        if vat_rate in (None, "")
+        else _price(vat_rate, "vat_rate", errors, Decimal(100))
+    )
+    if usage.is_return:
+        errors.add("usage_id", "A return takes the price of the part it returns.")
+    errors.raise_if_any()
+    ensure_work_open(actor, order)
+    for line in [usage, *_returns_of(usage.id)]:
+        line.unit_price = price
+        line.vat_rate = rate if rate is not None else get_company().default_vat_rate
+    return usage
+
+
+def _returns_of(usage_id: int) -> list[PartUsage]:
+    return list(db.session.scalars(select(PartUsage).where(PartUsage.returns_usage_id == usage_id)))
+
+
+@use_case
+def remove_part(actor: Any, usage_id: int) -> None:
+    """Delete a line entered by mistake; removing a use removes its returns with it."""
+    usage = get_part_usage(actor, usage_id)
+    order = load_order(actor, usage.order_id, for_update=True)
+    ensure_work_open(actor, order)
+    mark_work_changed(order)
+    for line in _returns_of(usage.id):
+        db.session.delete(line)
+    db.session.flush()
+    db.session.delete(usage)
+    db.session.flush()

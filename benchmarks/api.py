@@ -1,0 +1,297 @@
+"""API throughput and latency under 16 concurrent clients, against gunicorn on PostgreSQL.
+
+Measures, in one run on one throw-away database: the floor (a bare Flask endpoint doing one
+indexed SELECT), the technician's time-entry POST and the invoice list GET. Targets: each
+operation's throughput >= 50 % of the floor's and its p99 <= 3x the floor's p99. Results go
+into docs/benchmarks.md under "## API".
+
+    .venv/bin/python -m benchmarks.api [--seconds 10] [--clients 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN = os.environ.get("FIELDPOST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+PORT_API, PORT_FLOOR = 5191, 5192
+INVOICES = 400
+
+
+def _pg_url(name: str) -> str:
+    return f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}"
+
+
+def prepare(url: str, clients: int) -> dict:
+    """Migrate, load the demo, add invoices and one scheduled order per technician client."""
+    os.environ["DATABASE_URL"] = url
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.accounting.services import post_invoice
+    from app.auth.services import create_user
+    from app.auth.tokens import issue_token
+    from app.company.services import company_today
+    from app.core import clock
+    from app.customers.models import Customer
+    from app.demo import load_demo
+    from app.extensions import db
+    from app.invoicing.services import create_draft
+    from app.service_orders.services import create_order, schedule_order
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://")}
+    )
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"), revision="heads")
+        load_demo(progress=lambda _message: None)
+        from sqlalchemy import select
+
+        from app.auth.models import User
+
+        admin = db.session.scalar(select(User).where(User.role == "admin"))
+        customers = list(db.session.scalars(select(Customer.id)))
+        for index in range(INVOICES):
+            draft = create_draft(
+                admin,
+                customer_id=customers[index % len(customers)],
+                lines=[
+                    {
+                        "description": "Labour",
+                        "quantity": "2",
+                        "unit_price": "65.00",
+                        "kind": "labour",
+                    },
+                    {
+                        "description": "Valve",
+                        "quantity": "1",
+                        "unit_price": "18.40",
+                        "kind": "parts",
+                    },
+                ],
+            )
+            if index % 2:
+                post_invoice(admin, draft.id)
+        _, books_token = issue_token(None, "books@fieldpost.test", "benchmark")
+        technicians = []
+        now = clock.now_utc()
+        for index in range(clients):
+            email = f"bench-tech-{index}@fieldpost.test"
+            tech = create_user(None, email=email, role="technician", password="benchmark-pass")
+            order = create_order(admin, customer_id=customers[0], description=f"Bench {index}")
+            schedule_order(
+                admin,
+                order.id,
+                start=now - timedelta(hours=1),
+                end=now + timedelta(hours=1),
+                technician_ids=[tech.id],
+            )
+            _, token = issue_token(None, email, "benchmark")
+            technicians.append({"token": token, "order_id": order.id})
+        today = company_today()
+        customer_id = customers[0]
+        db.engine.dispose()
+    return {
+        "books_token": books_token,
+        "technicians": technicians,
+        "today": today.isoformat(),
+        "customer_id": customer_id,
+    }
+
+
+def _serve(module: str, port: int, url: str, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "benchmark-secret-key"}
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "-w",
+            str(workers),
+            "-k",
+            "gthread",
+            "--threads",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            module,
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", "/")
+            connection.getresponse().read()
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"gunicorn for {module} did not start on port {port}")
+
+
+def _client(args: tuple) -> tuple[list[float], int, int]:
+    """One client: requests back to back for `seconds`; latencies and error counts."""
+    kind, port, seconds, setup, number = args
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    latencies, errors, sent = [], 0, 0
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        method, path, body, headers = _request(kind, setup, number, sent)
+        started = time.perf_counter()
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            ok = response.status < 300
+        except (OSError, http.client.HTTPException):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            ok = False
+        latencies.append(time.perf_counter() - started)
+        errors += 0 if ok else 1
+        sent += 1
+    return latencies, errors, sent
+
+
+def _request(kind: str, setup: dict, number: int, sent: int) -> tuple[str, str, bytes | None, dict]:
+    if kind == "floor":
+        return "GET", f"/floor/{setup['customer_id']}", None, {}
+    if kind == "invoices":
+        headers = {"Authorization": f"Bearer {setup['books_token']}"}
+        return "GET", "/api/v1/invoices?per_page=50&doc_type=all", None, headers
+    tech = setup["technicians"][number]
+    # One minute on a different past day per request: no overlap, no daily-total refusal.
+    from datetime import date
+
+    day = date.fromisoformat(setup["today"]) - timedelta(days=sent % 3000)
+    body = json.dumps(
+        {
+            "client_id": str(uuid.uuid4()),
+            "minutes": 1,
+            "work_date": day.isoformat(),
+            "rate_kind": "normal",
+        }
+    ).encode()
+    headers = {
+        "Authorization": f"Bearer {tech['token']}",
+        "Content-Type": "application/json",
+        "Idempotency-Key": str(uuid.uuid4()),
+    }
+    return "POST", f"/api/v1/service-orders/{tech['order_id']}/time-entries", body, headers
+
+
+def measure(kind: str, port: int, seconds: float, clients: int, setup: dict) -> dict:
+    _run_pool(kind, port, 1.5, clients, setup)  # warm-up: connections, caches, JIT-free paths
+    results = _run_pool(kind, port, seconds, clients, setup)
+    latencies = sorted(x for lat, _, _ in results for x in lat)
+    errors = sum(e for _, e, _ in results)
+    count = len(latencies)
+    return {
+        "kind": kind,
+        "requests": count,
+        "errors": errors,
+        "rps": count / seconds,
+        "p50_ms": latencies[count // 2] * 1000,
+        "p99_ms": latencies[min(count - 1, int(count * 0.99))] * 1000,
+    }
+
+
+def _run_pool(kind: str, port: int, seconds: float, clients: int, setup: dict) -> list:
+    with multiprocessing.get_context("fork").Pool(clients) as pool:
+        return pool.map(_client, [(kind, port, seconds, setup, n) for n in range(clients)])
+
+
+def write_results(rows: list[dict], clients: int, seconds: float, workers: int) -> str:
+    floor = rows[0]
+    lines = [
+        "## API",
+        "",
+        f"`python -m benchmarks.api`: {clients} concurrent clients (separate processes, keep-alive), "
+        f"{seconds:g} s per operation after a warm-up, gunicorn `-w {workers} -k gthread "
+        f"--threads 4` on PostgreSQL, {os.cpu_count()} CPU cores shared by clients, server and "
+        "database. Floor: a bare Flask endpoint doing one indexed SELECT, measured in the same "
+        "run. Targets: throughput >= 50 % of the floor, p99 <= 3x the floor's p99.",
+        "",
+        "| operation | req/s | p50 ms | p99 ms | errors | throughput vs floor | p99 vs floor | target |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    names = {
+        "floor": "floor: bare Flask, one indexed SELECT",
+        "time_entry": "POST /api/v1/service-orders/{id}/time-entries (technician, Idempotency-Key)",
+        "invoices": "GET /api/v1/invoices?per_page=50 (bookkeeper)",
+    }
+    for row in rows:
+        ratio = row["rps"] / floor["rps"]
+        p99 = row["p99_ms"] / floor["p99_ms"]
+        met = "-" if row is floor else ("met" if ratio >= 0.5 and p99 <= 3 else "MISSED")
+        lines.append(
+            f"| {names[row['kind']]} | {row['rps']:.0f} | {row['p50_ms']:.1f} | "
+            f"{row['p99_ms']:.1f} | {row['errors']} | {ratio:.0%} | {p99:.1f}x | {met} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def update_doc(section: str) -> None:
+    path = ROOT / "docs" / "benchmarks.md"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    pattern = re.compile(r"^## API\n.*?(?=^## |\Z)", re.S | re.M)
+    text = (
+        pattern.sub(section + "\n", text)
+        if pattern.search(text)
+        else text.rstrip() + "\n\n" + section
+    )
+    path.write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--no-write", action="store_true")
+    options = parser.parse_args()
+    name = f"fieldpost_bench_api_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    url = _pg_url(name)
+    servers = []
+    workers = 2 * (os.cpu_count() or 1)
+    try:
+        print("Preparing the database...", file=sys.stderr)
+        setup = prepare(url, options.clients)
+        servers.append(_serve("benchmarks.floor_app:app", PORT_FLOOR, url, workers))
+        servers.append(_serve("wsgi:app", PORT_API, url, workers))
+        rows = []
+        for kind, port in (("floor", PORT_FLOOR), ("time_entry", PORT_API), ("invoices", PORT_API)):
+            print(f"Measuring {kind}...", file=sys.stderr)
+            rows.append(measure(kind, port, options.seconds, options.clients, setup))
+        section = write_results(rows, options.clients, options.seconds, workers)
+        print(section)
+        if not options.no_write:
+            update_doc(section)
+    finally:
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=10)
+        with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
