@@ -11,6 +11,9 @@ PUBLIC = {
     "company.brand_css": 200,
     "api-docs.openapi_json": 200,
     "api_docs.docs_page": 200,
+    # Customer links: an unknown or revoked token is a 404, signed in or not.
+    "portal.view": 404,
+    "portal.pdf": 404,
 }
 
 
@@ -72,6 +75,15 @@ ACCESS: dict[str, dict[str, int]] = {
     "invoicing.new": row(403, 200, 200, 403, 302),
     "invoicing.totals": row(403, 200, 200, 403, 302),
     "web.home": row(200, 200, 200, 200, 302),
+    # Delivery (PDFs, sending) as its module decides: admin and bookkeeper; receipt PDFs exist
+    # for cash payments only, outbox items by their own id.
+    "delivery.bulk_send": row(302, 302, 403, 403, 302),
+    "delivery.bulk_zip": row(302, 302, 403, 403, 302),
+    "delivery.pdf": row(200, 200, 403, 403, 302),
+    "delivery.receipt_pdf": row(404, 404, 403, 403, 302),
+    "delivery.retry": row(404, 404, 403, 403, 302),
+    "delivery.revoke_link": row(302, 302, 403, 403, 302),
+    "delivery.send": row(302, 302, 403, 403, 302),
     # The API answers 401 to a signed-in browser: cookies never authenticate it (RELIABILITY).
     "api-catalog-items.create": row(401, 401, 401, 401, 401),
     "api-catalog-items.index": row(401, 401, 401, 401, 401),

@@ -30,6 +30,7 @@ def _url(app, endpoint, world, users):  # type: ignore[no-untyped-def]
         "section": "bank",
         "filename": "fieldpost.css",
         "order_id": 1,
+        "token": "no-such-link-token-0000",
     }
     args = {name: values[name] for name in rule.arguments if name not in (rule.defaults or {})}
     with app.test_request_context():
