@@ -262,6 +262,7 @@ def _posted_context(invoice: Invoice, today: date) -> dict[str, Any]:
 def _delivery_events(invoice_id: int) -> list[Any]:
     """Sends and portal views, when the delivery module is installed (it may not be)."""
     for name in (
+        "app.invoicing.outbox",
         "app.invoicing",
         "app.invoicing.delivery",
         "app.invoicing.services",
@@ -273,7 +274,7 @@ def _delivery_events(invoice_id: int) -> list[Any]:
             continue
         finder = getattr(module, "list_delivery_events", None)
         if finder is not None:
-            return list(finder(invoice_id=invoice_id))
+            return list(reversed(finder(invoice_id=invoice_id)))  # oldest first, like the rest
     return []
 
 

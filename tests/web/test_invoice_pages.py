@@ -264,3 +264,19 @@ def test_journal_entry_page_balances(as_role, world):
         .get_data(as_text=True)
     )
     assert html.count("159.90") >= 3  # receivable line, debit total, credit total
+
+
+def test_invoice_timeline_shows_delivery_events(as_role, world, session):
+    from app.invoicing.delivery import DeliveryEvent
+
+    session.add(
+        DeliveryEvent(
+            kind="sent",
+            invoice_id=world.posted.id,
+            recipient="ap@customer.example",
+            template="invoice",
+        )
+    )
+    session.flush()
+    html = as_role("bookkeeper").get(f"/invoices/{world.posted.id}").get_data(as_text=True)
+    assert "E-mail (invoice) sent to ap@customer.example" in html
