@@ -80,3 +80,8 @@ def test_public_routes_answer_without_sign_in(app, session, world, users):
         response = client.open(url, method=method)
         response.close()
         assert response.status_code == expected, endpoint
+
+
+@pytest.mark.parametrize("path", ["/invoices/99999999999999999999999", "/customers/2147483648"])
+def test_huge_id_in_url_is_404_not_500(as_role, path):
+    assert as_role("bookkeeper").get(path).status_code == 404
