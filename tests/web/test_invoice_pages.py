@@ -280,3 +280,20 @@ def test_invoice_timeline_shows_delivery_events(as_role, world, session):
     session.flush()
     html = as_role("bookkeeper").get(f"/invoices/{world.posted.id}").get_data(as_text=True)
     assert "E-mail (invoice) sent to ap@customer.example" in html
+
+
+def test_credit_and_reissue_leaves_new_draft(as_role, world, session):
+    before = session.scalar(select(func.count()).select_from(Invoice).where(Invoice.state == "draft"))
+    response = as_role("bookkeeper").post(
+        f"/invoices/{world.posted.id}/credit-note",
+        data={"mode": "reissue", "reason": "Wrong rate", "confirm": "1"},
+        follow_redirects=True,
+    )
+    assert "A new draft copy is ready" in response.get_data(as_text=True)
+    drafts = select(func.count()).select_from(Invoice).where(Invoice.state == "draft")
+    assert session.scalar(drafts) == before + 1
+    assert world.posted.payment_state == "reversed"
+
+
+def test_journal_entry_unknown_is_404(as_role):
+    assert as_role("bookkeeper").get("/journal/999999").status_code == 404
