@@ -182,3 +182,10 @@ def test_signed_out_visit_redirects_to_login_with_next(anonymous):
     response = anonymous.get("/invoices?status=overdue")
     assert response.status_code == 302
     assert "/login?next=" in response.headers["Location"]
+
+
+def test_session_from_another_browser_is_dropped(as_role):
+    client = as_role("bookkeeper")
+    assert client.get("/invoices").status_code == 200
+    stolen = client.get("/invoices", headers={"User-Agent": "SomethingElse/1.0"})
+    assert stolen.status_code == 302
