@@ -85,7 +85,12 @@ def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
 
 def _domain_error(error: DomainError):  # type: ignore[no-untyped-def]
     """A refusal no form caught: its message on an error page with the right 4xx status."""
+    from flask import redirect, url_for
+    from flask_login import current_user
+
     db.session.rollback()
+    if error.code == "company_not_configured" and getattr(current_user, "role", None) == "admin":
+        return redirect(url_for("web.setup"))
     status = error.status if 400 <= error.status < 500 else 409
     return render_template("web/error.html", error=None, domain_error=error), status
 

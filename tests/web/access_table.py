@@ -74,6 +74,7 @@ ACCESS: dict[str, dict[str, int]] = {
     "invoicing.edit": row(403, 200, 200, 403, 302),
     "invoicing.new": row(403, 200, 200, 403, 302),
     "invoicing.totals": row(403, 200, 200, 403, 302),
+    "web.setup": row(404, 403, 403, 403, 302),
     "web.home": row(200, 200, 200, 200, 302),
     # Delivery (PDFs, sending) as its module decides: admin and bookkeeper; receipt PDFs exist
     # for cash payments only, outbox items by their own id.

@@ -283,7 +283,9 @@ def test_invoice_timeline_shows_delivery_events(as_role, world, session):
 
 
 def test_credit_and_reissue_leaves_new_draft(as_role, world, session):
-    before = session.scalar(select(func.count()).select_from(Invoice).where(Invoice.state == "draft"))
+    before = session.scalar(
+        select(func.count()).select_from(Invoice).where(Invoice.state == "draft")
+    )
     response = as_role("bookkeeper").post(
         f"/invoices/{world.posted.id}/credit-note",
         data={"mode": "reissue", "reason": "Wrong rate", "confirm": "1"},
