@@ -50,7 +50,7 @@ class DraftForm:
                 continue
             line: dict[str, Any] = {k: row[k] for k in LINE_INPUTS if k != "catalog_item_id"}
             item = row.get("catalog_item_id", "")
-            line["catalog_item_id"] = int(item) if item.isdigit() else None
+            line["catalog_item_id"] = int(item) if item.isdigit() and len(item) < 10 else None
             out.append(line)
         return out
 
