@@ -218,8 +218,12 @@ def register_payment(
     return payment
 
 
-def get_payment(payment_id: Any) -> Payment:
-    payment = db.session.get(Payment, payment_id) if isinstance(payment_id, int) else None
+def get_payment(payment_id: Any, *, for_update: bool = False) -> Payment:
+    payment = (
+        db.session.get(Payment, payment_id, with_for_update=for_update or None)
+        if isinstance(payment_id, int) and not isinstance(payment_id, bool)
+        else None
+    )
     if payment is None:
         raise NotFound("No such payment.")
     return payment
@@ -228,7 +232,7 @@ def get_payment(payment_id: Any) -> Payment:
 @use_case
 def reverse_payment(actor: Any, payment_id: int, reason: str = "") -> Payment:
     """Undo a payment (bounced, wrong invoice): a reversing entry; the residuals come back."""
-    payment = get_payment(payment_id)
+    payment = get_payment(payment_id, for_update=True)  # two reversals queue; one wins
     if payment.state != "posted":
         raise InvalidTransition("This payment is already reversed.")
     company = get_company(for_share=True)
