@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from app.accounting.services import cancel_invoice, post_invoice, register_payment
 from app.company.services import company_today, update_settings
 from app.core import clock
