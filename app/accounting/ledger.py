@@ -94,6 +94,7 @@ def allocate_to_invoice(
 ) -> None:
     """Record settlement of `amount` (negative to undo) and refresh the invoice's payment state."""
     if amount == 0:
+        refresh_payment_state(invoice)  # a credit note turned wholly into credit still cancels
         return
     db.session.add(
         Allocation(

@@ -383,6 +383,10 @@ def issue_credit_note(
         getattr(actor, "id", None),
         discount_left=_discount_left(original, quantities),
     )
+    if note.gross_total <= 0:
+        raise ValidationFailed(
+            {"lines": ["These quantities credit nothing once rounded to the cent."]}
+        )
     if credited_total(original.id) + note.gross_total > original.gross_total:
         raise OverAllocation(
             "These quantities would credit more than the invoice total.", field="lines"
