@@ -113,10 +113,12 @@ def _finalise(invoice: Invoice, actor: Any) -> None:
             actor_id=getattr(actor, "id", None),
         )
         invoice.journal_entry_id = entry.id
-    snapshot_customer(invoice)
-    sequence, number = draw_number(series, invoice.invoice_date.year)
-    # One UPDATE freezes the document: no autoflush may write state before the seal.
+    # One UPDATE, after the counter, freezes the document: no autoflush may write before,
+    # and everything the seal reads is loaded before the counter row is taken.
     with db.session.no_autoflush:
+        snapshot_customer(invoice)
+        _ = (invoice.lines, invoice.taxes)
+        sequence, number = draw_number(series, invoice.invoice_date.year)
         invoice.series, invoice.fiscal_year = series, invoice.invoice_date.year
         invoice.sequence, invoice.number = sequence, number
         invoice.state = "posted"
