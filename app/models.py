@@ -12,6 +12,7 @@ from app.core import form_tokens, numbering
 from app.customers import models as customer_models
 from app.invoicing import delivery as delivery_models
 from app.invoicing import models as invoicing_models
+from app.service_orders import handover_models as order_handover_models
 from app.service_orders import models as service_order_models
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "form_tokens",
     "invoicing_models",
     "numbering",
+    "order_handover_models",
     "service_order_models",
     "token_models",
 ]

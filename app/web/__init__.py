@@ -36,6 +36,9 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(accounting_bp)
     app.register_blueprint(delivery_bp)
     app.register_blueprint(portal_bp)
+    from app.service_orders.routes import register_field_pages
+
+    register_field_pages(app)
     app.before_request(_refuse_huge_ids)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)

@@ -120,3 +120,4 @@ ACCESS: dict[str, dict[str, int]] = {
     "api-service-orders.start": row(401, 401, 401, 401, 401),
 }
 # fmt: on
+from tests.web.access_table_field import FIELD_ACCESS; ACCESS.update(FIELD_ACCESS)  # noqa: E402, E702, I001

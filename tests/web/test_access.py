@@ -10,6 +10,7 @@ import pytest
 
 from app.auth.models import ROLES
 from tests.web.access_table import ACCESS, PUBLIC
+from tests.web.access_table_field import field_url_values
 from tests.web.conftest import sign_in, web_client
 
 ROLES_AND_ANON = (*ROLES, "anonymous")
@@ -32,6 +33,7 @@ def _url(app, endpoint, world, users):  # type: ignore[no-untyped-def]
         "order_id": 1,
         "token": "no-such-link-token-0000",
     }
+    values.update(field_url_values(users))  # the field pages' order, site, time entry...
     args = {name: values[name] for name in rule.arguments if name not in (rule.defaults or {})}
     with app.test_request_context():
         from flask import url_for
