@@ -165,6 +165,30 @@ def outbox_send() -> None:
         sys.exit(1)
 
 
+@outbox_cli.command("retry")
+@click.argument("item_ids", nargs=-1, type=int)
+@click.option("--all-failed", is_flag=True, help="Queue every failed e-mail again.")
+def outbox_retry(item_ids: tuple[int, ...], all_failed: bool) -> None:
+    """Queue failed e-mails again (same Message-ID); `flask outbox send` or the jobs process
+    delivers them. Check "outcome unknown" ones in the mailbox first."""
+    from app.invoicing.outbox import list_outbox, retry_outbox_item
+
+    if not item_ids and not all_failed:
+        click.echo("Name outbox ids or use --all-failed.", err=True)
+        sys.exit(1)
+    ids = list(item_ids) + ([i.id for i in list_outbox(state="failed")] if all_failed else [])
+    refused = 0
+    for item_id in dict.fromkeys(ids):
+        try:
+            retry_outbox_item(None, item_id)
+        except DomainError as error:
+            refused += 1
+            click.echo(f"{item_id}: {error.message}", err=True)
+    click.echo(f"{len(ids) - refused} queued again")
+    if refused:
+        sys.exit(1)
+
+
 @outbox_cli.command("list")
 @click.option("--state", type=click.Choice(["pending", "sending", "sent", "failed"]))
 def outbox_list(state: str | None) -> None:

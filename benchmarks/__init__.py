@@ -1,0 +1,1 @@
+"""Benchmarks: each module measures a path against a floor taken in the same run."""

@@ -5,7 +5,7 @@ indexed SELECT), the technician's time-entry POST and the invoice list GET. Targ
 operation's throughput >= 50 % of the floor's and its p99 <= 3x the floor's p99. Results go
 into docs/benchmarks.md under "## API".
 
-    .venv/bin/python -m benchmarks.api [--seconds 10] [--clients 16]
+    .venv/bin/python -m benchmarks.api [--seconds 5] [--rounds 3] [--clients 16]
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def prepare(url: str, clients: int) -> dict:
         now = clock.now_utc()
         for index in range(clients):
             email = f"bench-tech-{index}@fieldpost.test"
-            tech = create_user(None, email=email, role="technician", password="benchmark-pass")
+            tech = create_user(None, email=email, role="technician", password="benchmark-pass")  # noqa: S106
             order = create_order(admin, customer_id=customers[0], description=f"Bench {index}")
             schedule_order(
                 admin,
@@ -197,17 +197,20 @@ def _request(kind: str, setup: dict, number: int, sent: int) -> tuple[str, str, 
     return "POST", f"/api/v1/service-orders/{tech['order_id']}/time-entries", body, headers
 
 
-def measure(kind: str, port: int, seconds: float, clients: int, setup: dict) -> dict:
-    _run_pool(kind, port, 1.5, clients, setup)  # warm-up: connections, caches, JIT-free paths
-    results = _run_pool(kind, port, seconds, clients, setup)
+def measure(kind: str, port: int, seconds: float, clients: int, setup: dict) -> list:
+    """One timed round of `kind`: every client's latencies, errors and request count."""
+    return _run_pool(kind, port, seconds, clients, setup)
+
+
+def summarise(kind: str, rounds: list[list], seconds: float) -> dict:
+    results = [r for round_ in rounds for r in round_]
     latencies = sorted(x for lat, _, _ in results for x in lat)
-    errors = sum(e for _, e, _ in results)
     count = len(latencies)
     return {
         "kind": kind,
         "requests": count,
-        "errors": errors,
-        "rps": count / seconds,
+        "errors": sum(e for _, e, _ in results),
+        "rps": count / (seconds * len(rounds)),
         "p50_ms": latencies[count // 2] * 1000,
         "p99_ms": latencies[min(count - 1, int(count * 0.99))] * 1000,
     }
@@ -218,18 +221,24 @@ def _run_pool(kind: str, port: int, seconds: float, clients: int, setup: dict) -
         return pool.map(_client, [(kind, port, seconds, setup, n) for n in range(clients)])
 
 
-def write_results(rows: list[dict], clients: int, seconds: float, workers: int) -> str:
+def write_results(
+    rows: list[dict], clients: int, seconds: float, rounds: int, workers: int, load: str
+) -> str:
     floor = rows[0]
     lines = [
         "## API",
         "",
-        f"`python -m benchmarks.api`: {clients} concurrent clients (separate processes, keep-alive), "
-        f"{seconds:g} s per operation after a warm-up, gunicorn `-w {workers} -k gthread "
+        f"`python -m benchmarks.api`: {clients} concurrent clients (separate processes, "
+        "keep-alive), "
+        f"{rounds} interleaved rounds of {seconds:g} s per operation after a warm-up, "
+        f"gunicorn `-w {workers} -k gthread "
         f"--threads 4` on PostgreSQL, {os.cpu_count()} CPU cores shared by clients, server and "
         "database. Floor: a bare Flask endpoint doing one indexed SELECT, measured in the same "
-        "run. Targets: throughput >= 50 % of the floor, p99 <= 3x the floor's p99.",
+        "run. Targets: throughput >= 50 % of the floor, p99 <= 3x the floor's p99. "
+        f"Load average of the machine (other work included) at start and end: {load}.",
         "",
-        "| operation | req/s | p50 ms | p99 ms | errors | throughput vs floor | p99 vs floor | target |",
+        "| operation | req/s | p50 ms | p99 ms | errors | throughput vs floor | p99 vs floor "
+        "| target |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     names = {
@@ -245,6 +254,23 @@ def write_results(rows: list[dict], clients: int, seconds: float, workers: int) 
             f"| {names[row['kind']]} | {row['rps']:.0f} | {row['p50_ms']:.1f} | "
             f"{row['p99_ms']:.1f} | {row['errors']} | {ratio:.0%} | {p99:.1f}x | {met} |"
         )
+    lines += [
+        "",
+        "Reading the numbers: the floor does no authentication and one SELECT. The time-entry "
+        "POST looks up the token, checks the Idempotency-Key, locks the order, checks overlap "
+        "and the technician's day total, inserts the entry in a savepoint, stores the key row "
+        "and commits (about 11 statements and one fsync); the invoice list returns 50 "
+        "invoices with their lines and VAT totals (6 statements, about 60 KB of JSON). A single "
+        "client sees 15-30 ms per request against about 1.5 ms for the floor, so on a "
+        "shared 2-core machine the 50 % target is out of reach for these operations; the "
+        "ratios are kept as the regression signal. Found and fixed while measuring: the "
+        "invoice list loaded lines and taxes one invoice at a time (105 statements per page, "
+        "now 6), and `load_order(..., for_update=True)` also locked the order's customer row "
+        "(a FOR UPDATE over the eager join), so every technician working for the same customer "
+        "queued behind one another; it now locks the order row only. Still open: "
+        "`load_invoice(..., for_update=True)` in invoicing locks the customer row the same way, "
+        "serialising payments and postings per customer.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -262,7 +288,8 @@ def update_doc(section: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=5, help="per round and operation")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--no-write", action="store_true")
     options = parser.parse_args()
@@ -272,16 +299,26 @@ def main() -> None:
     url = _pg_url(name)
     servers = []
     workers = 2 * (os.cpu_count() or 1)
+    load_before = os.getloadavg()[0]
     try:
         print("Preparing the database...", file=sys.stderr)
         setup = prepare(url, options.clients)
         servers.append(_serve("benchmarks.floor_app:app", PORT_FLOOR, url, workers))
         servers.append(_serve("wsgi:app", PORT_API, url, workers))
-        rows = []
-        for kind, port in (("floor", PORT_FLOOR), ("time_entry", PORT_API), ("invoices", PORT_API)):
-            print(f"Measuring {kind}...", file=sys.stderr)
-            rows.append(measure(kind, port, options.seconds, options.clients, setup))
-        section = write_results(rows, options.clients, options.seconds, workers)
+        kinds = (("floor", PORT_FLOOR), ("time_entry", PORT_API), ("invoices", PORT_API))
+        for kind, port in kinds:  # warm-up: connections, caches
+            measure(kind, port, 1.5, options.clients, setup)
+        # Interleaved rounds, so load from anything else on the machine hits all alike.
+        rounds: dict[str, list] = {kind: [] for kind, _ in kinds}
+        for number in range(options.rounds):
+            for kind, port in kinds:
+                print(f"Round {number + 1}: {kind}...", file=sys.stderr)
+                rounds[kind].append(measure(kind, port, options.seconds, options.clients, setup))
+        rows = [summarise(kind, rounds[kind], options.seconds) for kind, _ in kinds]
+        load = f"{load_before:.1f} -> {os.getloadavg()[0]:.1f}"
+        section = write_results(
+            rows, options.clients, options.seconds, options.rounds, workers, load
+        )
         print(section)
         if not options.no_write:
             update_doc(section)

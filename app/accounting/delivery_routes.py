@@ -26,6 +26,8 @@ from app.invoicing.portal import revoke_link as revoke_portal_link
 bp = Blueprint("delivery", __name__)
 ROLES = ("bookkeeper",)
 MAX_BULK = 500
+MAX_ID = 2**31 - 1  # ids are 32-bit: a larger number names no document (and no 5xx)
+DELIVER_NOW_MAX = 10
 
 
 def bookkeeping_only(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -66,7 +68,7 @@ def _pdf_response(pdf: PdfFile) -> Response:
 def _selected_ids() -> list[int]:
     ids = []
     for raw in request.form.getlist("invoice_ids"):
-        if not raw.strip().isdigit():
+        if not raw.strip().isdigit() or int(raw) > MAX_ID:
             flash(f"{raw!r} is not a document id.", "error")
             return []
         ids.append(int(raw))
@@ -78,7 +80,7 @@ def _selected_ids() -> list[int]:
     return ids
 
 
-@bp.post("/invoices/<int:invoice_id>/send")
+@bp.post("/invoices/<int(max=2147483647):invoice_id>/send")
 @bookkeeping_only
 def send(invoice_id: int) -> Response:
     try:
@@ -108,7 +110,7 @@ def send(invoice_id: int) -> Response:
     return _back()
 
 
-@bp.get("/invoices/<int:invoice_id>/pdf")
+@bp.get("/invoices/<int(max=2147483647):invoice_id>/pdf")
 @bookkeeping_only
 def pdf(invoice_id: int) -> Response:
     try:
@@ -117,7 +119,7 @@ def pdf(invoice_id: int) -> Response:
         abort(404)
 
 
-@bp.get("/payments/<int:payment_id>/receipt.pdf")
+@bp.get("/payments/<int(max=2147483647):payment_id>/receipt.pdf")
 @bookkeeping_only
 def receipt_pdf(payment_id: int) -> Response:
     try:
@@ -126,7 +128,7 @@ def receipt_pdf(payment_id: int) -> Response:
         abort(404)
 
 
-@bp.post("/outbox/<int:item_id>/retry")
+@bp.post("/outbox/<int(max=2147483647):item_id>/retry")
 @bookkeeping_only
 def retry(item_id: int) -> Response:
     try:
@@ -147,7 +149,7 @@ def retry(item_id: int) -> Response:
     return _back()
 
 
-@bp.post("/invoices/<int:invoice_id>/link/revoke")
+@bp.post("/invoices/<int(max=2147483647):invoice_id>/link/revoke")
 @bookkeeping_only
 def revoke_link(invoice_id: int) -> Response:
     try:
@@ -167,7 +169,11 @@ def bulk_send() -> Response:
     ids = _selected_ids()
     if ids:
         result = bulk_send_documents(
-            current_user, ids, confirm_post=request.form.get("confirm_post") == "1"
+            current_user,
+            ids,
+            confirm_post=request.form.get("confirm_post") == "1",
+            # A few are sent while the user waits; more are left to the jobs process.
+            deliver_now=len(ids) <= DELIVER_NOW_MAX,
         )
         failed = any(o.state == "failed" for o in result.outcomes) or result.refused
         flash(result.summary(), "error" if failed else "success")

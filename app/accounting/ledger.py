@@ -80,7 +80,11 @@ def write_entry(
     )
     db.session.add(entry)
     db.session.flush()
-    db.session.execute(insert(JournalLine), [{"entry_id": entry.id, **row} for row in rows])
+    # Core insert on the table: one executemany (the ORM's bulk insert splits the rows into
+    # one statement per set of non-NULL columns).
+    db.session.execute(
+        insert(JournalLine.__table__), [{"entry_id": entry.id, **row} for row in rows]
+    )
     return entry
 
 
@@ -94,6 +98,7 @@ def allocate_to_invoice(
 ) -> None:
     """Record settlement of `amount` (negative to undo) and refresh the invoice's payment state."""
     if amount == 0:
+        refresh_payment_state(invoice)  # a credit note turned wholly into credit still cancels
         return
     db.session.add(
         Allocation(

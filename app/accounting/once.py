@@ -19,7 +19,9 @@ class AlreadySubmitted(Conflict):
 @use_case
 def register_payment_once(actor: Any, token: str, invoice_id: int, **values: Any) -> Payment:
     if not is_valid_shape(token):
-        raise Conflict("This form lost its one-time token; reload the page and try again.", field="_form")
+        raise Conflict(
+            "This form lost its one-time token; reload the page and try again.", field="_form"
+        )
     if not claim_form_token(token, "payment"):
         raise AlreadySubmitted("This payment form was already sent; the payment is recorded once.")
     return register_payment(actor, invoice_id, **values)

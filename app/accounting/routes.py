@@ -17,20 +17,9 @@ from app.accounting import queries
 from app.accounting.ledger import unapplied_credit
 from app.accounting.models import PAYMENT_METHODS
 from app.accounting.once import AlreadySubmitted, register_payment_once
-from app.accounting.reports import (
-    AGING_BUCKETS,
-    receivable_aging,
-    receivable_balance,
-    trial_balance,
-)
 from app.accounting.services import (
-    apply_credit,
     can_post,
-    cancel_invoice,
-    get_payment,
-    issue_credit_note,
     post_invoice,
-    reverse_payment,
 )
 from app.company.services import company_today, get_company
 from app.core.errors import DomainError
@@ -44,9 +33,9 @@ from app.core.http import (
     paginate,
     roles_required,
 )
-from app.core.money import InvalidNumber, money, to_decimal
+from app.core.money import InvalidNumber, money
 from app.core.numbering import peek_next_number
-from app.customers.services import get_customer, list_customers
+from app.customers.services import get_customer
 from app.invoicing.models import Invoice
 from app.invoicing.services import get_invoice, list_invoices
 
@@ -262,6 +251,7 @@ def _posted_context(invoice: Invoice, today: date) -> dict[str, Any]:
 def _delivery_events(invoice_id: int) -> list[Any]:
     """Sends and portal views, when the delivery module is installed (it may not be)."""
     for name in (
+        "app.invoicing.outbox",
         "app.invoicing",
         "app.invoicing.delivery",
         "app.invoicing.services",
@@ -273,7 +263,7 @@ def _delivery_events(invoice_id: int) -> list[Any]:
             continue
         finder = getattr(module, "list_delivery_events", None)
         if finder is not None:
-            return list(finder(invoice_id=invoice_id))
+            return list(reversed(finder(invoice_id=invoice_id)))  # oldest first, like the rest
     return []
 
 
@@ -378,275 +368,5 @@ def pay(invoice_id: int) -> Response | tuple[str, int]:
     ), (422 if errors else 200)
 
 
-def _credit_form(
-    invoice: Invoice,
-) -> tuple[str, str, dict[int, str], dict[str, list[str]], dict[int, Decimal] | None]:
-    mode = request.form.get("mode", "lines")
-    mode = mode if mode in ("full", "lines", "reissue") else "lines"
-    reason = request.form.get("reason", "").strip()
-    typed = {line.id: request.form.get(f"qty-{line.id}", "").strip() for line in invoice.lines}
-    errors: dict[str, list[str]] = {}
-    quantities: dict[int, Decimal] | None = None
-    if not reason:
-        errors["reason"] = ["Say why the invoice is credited, e.g. “Returned one valve”."]
-    if mode == "lines":
-        left = _left_to_credit(invoice)
-        quantities = {}
-        for line in invoice.lines:
-            if not typed[line.id]:
-                continue
-            try:
-                q = to_decimal(typed[line.id], places=3)
-            except InvalidNumber as exc:
-                errors[f"qty-{line.id}"] = [f"Quantity {exc}."]
-                continue
-            if q <= 0 or q > left[line.id]:
-                errors[f"qty-{line.id}"] = [
-                    f"Enter a quantity above 0 and at most {fmt('quantity', left[line.id])}."
-                ]
-                continue
-            quantities[line.id] = q
-        if not quantities and not any(k.startswith("qty-") for k in errors):
-            errors["lines"] = ["Enter a quantity to credit on at least one line."]
-    return mode, reason, typed, errors, quantities
-
-
-def _left_to_credit(invoice: Invoice) -> dict[int, Decimal]:
-    done = queries.credited_quantities(invoice.id)
-    return {line.id: line.quantity - done.get(line.id, Decimal("0")) for line in invoice.lines}
-
-
-@bp.route("/invoices/<int:invoice_id>/credit-note", methods=["GET", "POST"])
-@roles_required(*BOOKS)
-def credit(invoice_id: int) -> Response | tuple[str, int]:
-    invoice = _posted_invoice(invoice_id)
-    mode, reason, typed, errors, quantities = "lines", "", {}, {}, None
-    preview = None
-    if request.method == "POST":
-        mode, reason, typed, errors, quantities = _credit_form(invoice)
-        if not errors:
-            chosen = None if mode in ("full", "reissue") else quantities
-            preview = queries.preview_credit(invoice, chosen)
-            if request.form.get("confirm") == "1":
-                lines = (
-                    None
-                    if chosen is None
-                    else [{"line_id": k, "quantity": str(v)} for k, v in chosen.items()]
-                )
-                try:
-                    note = issue_credit_note(
-                        current_user,
-                        invoice_id,
-                        reason=reason,
-                        lines=lines,
-                        reissue=mode == "reissue",
-                    )
-                except DomainError as error:
-                    errors = form_errors(error, "lines")
-                    preview = None
-                else:
-                    message = f"Credit note {note.number} of {_m(note.gross_total)} issued against {invoice.number}."
-                    if mode == "reissue":
-                        message += " A new draft copy is ready for correction under Drafts."
-                    flash(message, "success")
-                    return redirect(url_for("accounting.show", invoice_id=invoice_id))
-    return render_template(
-        "accounting/credit.html",
-        invoice=invoice,
-        mode=mode,
-        reason=reason,
-        typed=typed,
-        errors=errors,
-        preview=preview,
-        left=_left_to_credit(invoice),
-    ), (422 if errors else 200)
-
-
-@bp.route("/invoices/<int:invoice_id>/cancel", methods=["GET", "POST"])
-@roles_required(*BOOKS)
-def cancel(invoice_id: int) -> Response | tuple[str, int]:
-    invoice = _posted_invoice(invoice_id)
-    errors: dict[str, list[str]] = {}
-    reason = request.form.get("reason", "").strip()
-    if request.method == "POST":
-        if not reason:
-            errors["reason"] = ["Say why the invoice is cancelled."]
-        else:
-            try:
-                note = cancel_invoice(current_user, invoice_id, reason=reason)
-            except DomainError as error:
-                errors = form_errors(error, "reason")
-            else:
-                flash(
-                    f"{invoice.number} cancelled by credit note {note.number} ({_m(note.gross_total)}).",
-                    "success",
-                )
-                return redirect(url_for("accounting.show", invoice_id=invoice_id))
-    return render_template(
-        "accounting/cancel.html", invoice=invoice, reason=reason, errors=errors
-    ), (422 if errors else 200)
-
-
-@bp.post("/invoices/<int:invoice_id>/apply-credit")
-@roles_required(*BOOKS)
-def apply_credit_to(invoice_id: int) -> Response:
-    invoice = _posted_invoice(invoice_id)
-    try:
-        applied = apply_credit(current_user, invoice_id, request.form.get("amount") or None)
-    except DomainError as error:
-        flash(f"Credit not applied: {error.message}", "error")
-    else:
-        flash(
-            f"{_m(applied)} of {invoice.customer.name}'s credit applied to {invoice.number}.",
-            "success",
-        )
-    back = request.form.get("back")
-    if back == "balance":
-        return redirect(url_for("accounting.customer_balance", customer_id=invoice.customer_id))
-    return redirect(url_for("accounting.show", invoice_id=invoice_id))
-
-
-@bp.route("/payments/<int:payment_id>/reverse", methods=["GET", "POST"])
-@roles_required(*BOOKS)
-def reverse(payment_id: int) -> Response | tuple[str, int]:
-    payment = get_payment(payment_id)
-    invoice = get_invoice(payment.invoice_id) if payment.invoice_id else None
-    errors: dict[str, list[str]] = {}
-    reason = request.form.get("reason", "").strip()
-    if request.method == "POST":
-        if not reason:
-            errors["reason"] = ["Say why, e.g. “Bounced” or “Booked on the wrong invoice”."]
-        else:
-            try:
-                reverse_payment(current_user, payment_id, reason)
-            except DomainError as error:
-                errors = form_errors(error, "reason")
-            else:
-                flash(
-                    f"Payment of {_m(payment.amount)} reversed; the amount is open again.",
-                    "success",
-                )
-                if invoice:
-                    return redirect(url_for("accounting.show", invoice_id=invoice.id))
-                return redirect(
-                    url_for("accounting.customer_balance", customer_id=payment.customer_id)
-                )
-    return render_template(
-        "accounting/reverse_payment.html",
-        payment=payment,
-        invoice=invoice,
-        reason=reason,
-        errors=errors,
-        methods=METHOD_LABELS,
-    ), (422 if errors else 200)
-
-
-@bp.get("/customers/<int:customer_id>/balance")
-@roles_required(*BOOKS)
-def customer_balance(customer_id: int) -> str:
-    customer = get_customer(customer_id)
-    today = company_today()
-    return render_template(
-        "accounting/customer_balance.html",
-        customer=customer,
-        today=today,
-        items=queries.open_items(customer_id),
-        credit=unapplied_credit(customer_id),
-        balance=queries.receivable_lines_open(customer_id),
-        payments=paginate(queries.customer_payments(customer_id)),
-        methods=METHOD_LABELS,
-    )
-
-
-def _as_of() -> tuple[date, dict[str, list[str]]]:
-    errors: dict[str, list[str]] = {}
-    chosen = _date_arg("as_of", errors)
-    return chosen or company_today(), errors
-
-
-@bp.get("/reports/trial-balance")
-@roles_required(*BOOKS)
-def trial_balance_page() -> str:
-    as_of, errors = _as_of()
-    rows = trial_balance(as_of)
-    return render_template(
-        "accounting/trial_balance.html",
-        rows=rows,
-        as_of=as_of,
-        errors=errors,
-        total_debit=sum((r.debit for r in rows), Decimal("0.00")),
-        total_credit=sum((r.credit for r in rows), Decimal("0.00")),
-    )
-
-
-@bp.get("/reports/trial-balance.csv")
-@roles_required(*BOOKS)
-def trial_balance_csv() -> Response:
-    as_of, _ = _as_of()
-    rows = trial_balance(as_of)
-    return csv_response(
-        f"trial-balance-{as_of.isoformat()}.csv",
-        ["account", "name", "type", "debit", "credit", "balance"],
-        ([r.code, r.name, r.type, r.debit, r.credit, r.balance] for r in rows),
-    )
-
-
-@bp.get("/reports/aging")
-@roles_required(*BOOKS)
-def aging() -> str:
-    as_of, errors = _as_of()
-    rows = receivable_aging(as_of)
-    totals = {b: sum((r.buckets[b] for r in rows), Decimal("0.00")) for b in AGING_BUCKETS}
-    return render_template(
-        "accounting/aging.html",
-        rows=rows,
-        as_of=as_of,
-        errors=errors,
-        buckets=AGING_BUCKETS,
-        totals=totals,
-        unapplied=sum((r.unapplied for r in rows), Decimal("0.00")),
-        grand=sum((r.total for r in rows), Decimal("0.00")),
-        receivable=receivable_balance(as_of),
-    )
-
-
-@bp.get("/reports/aging.csv")
-@roles_required(*BOOKS)
-def aging_csv() -> Response:
-    as_of, _ = _as_of()
-    rows = receivable_aging(as_of)
-    return csv_response(
-        f"aging-{as_of.isoformat()}.csv",
-        ["customer", *AGING_BUCKETS, "unapplied_credit", "total"],
-        (
-            [r.customer_name, *[r.buckets[b] for b in AGING_BUCKETS], r.unapplied, r.total]
-            for r in rows
-        ),
-    )
-
-
-@bp.get("/reports/accounts/<int:account_id>")
-@roles_required(*BOOKS)
-def account_lines(account_id: int) -> str:
-    as_of, errors = _as_of()
-    account = queries.account(account_id)
-    debit, credit = queries.account_totals(account_id, as_of)
-    return render_template(
-        "accounting/account_lines.html",
-        account=account,
-        as_of=as_of,
-        errors=errors,
-        page=paginate(queries.account_lines(account_id, as_of)),
-        debit=debit,
-        credit=credit,
-    )
-
-
-@bp.get("/journal/<int:entry_id>")
-@roles_required(*BOOKS)
-def entry(entry_id: int) -> str:
-    return render_template("accounting/entry.html", entry=queries.entry_with_lines(entry_id))
-
-
-def customer_name_options() -> list[tuple[int, str]]:
-    return [(c.id, c.name) for c in all_rows(list_customers().limit(500))]
+# The report pages register on the same blueprint.
+from app.accounting import correction_routes, report_routes  # noqa: E402, F401

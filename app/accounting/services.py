@@ -113,10 +113,12 @@ def _finalise(invoice: Invoice, actor: Any) -> None:
             actor_id=getattr(actor, "id", None),
         )
         invoice.journal_entry_id = entry.id
-    snapshot_customer(invoice)
-    sequence, number = draw_number(series, invoice.invoice_date.year)
-    # One UPDATE freezes the document: no autoflush may write state before the seal.
+    # One UPDATE, after the counter, freezes the document: no autoflush may write before,
+    # and everything the seal reads is loaded before the counter row is taken.
     with db.session.no_autoflush:
+        snapshot_customer(invoice)
+        _ = (invoice.lines, invoice.taxes)
+        sequence, number = draw_number(series, invoice.invoice_date.year)
         invoice.series, invoice.fiscal_year = series, invoice.invoice_date.year
         invoice.sequence, invoice.number = sequence, number
         invoice.state = "posted"
@@ -218,8 +220,12 @@ def register_payment(
     return payment
 
 
-def get_payment(payment_id: Any) -> Payment:
-    payment = db.session.get(Payment, payment_id) if isinstance(payment_id, int) else None
+def get_payment(payment_id: Any, *, for_update: bool = False) -> Payment:
+    payment = (
+        db.session.get(Payment, payment_id, with_for_update=for_update or None)
+        if isinstance(payment_id, int) and not isinstance(payment_id, bool)
+        else None
+    )
     if payment is None:
         raise NotFound("No such payment.")
     return payment
@@ -228,7 +234,7 @@ def get_payment(payment_id: Any) -> Payment:
 @use_case
 def reverse_payment(actor: Any, payment_id: int, reason: str = "") -> Payment:
     """Undo a payment (bounced, wrong invoice): a reversing entry; the residuals come back."""
-    payment = get_payment(payment_id)
+    payment = get_payment(payment_id, for_update=True)  # two reversals queue; one wins
     if payment.state != "posted":
         raise InvalidTransition("This payment is already reversed.")
     company = get_company(for_share=True)
@@ -379,6 +385,10 @@ def issue_credit_note(
         getattr(actor, "id", None),
         discount_left=_discount_left(original, quantities),
     )
+    if note.gross_total <= 0:
+        raise ValidationFailed(
+            {"lines": ["These quantities credit nothing once rounded to the cent."]}
+        )
     if credited_total(original.id) + note.gross_total > original.gross_total:
         raise OverAllocation(
             "These quantities would credit more than the invoice total.", field="lines"

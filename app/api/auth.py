@@ -48,17 +48,18 @@ def current_user() -> User:
 
 
 def roles(*allowed: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Only these roles (and admin) may call the operation; others get 403."""
+    """Only these roles may call the operation; others get 403 (the same roles as the web pages:
+    an admin manages settings, users, customers and the catalog, not invoices or money)."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             user = current_user()
-            if user.role != "admin" and user.role not in allowed:
+            if user.role not in allowed:
                 return error_response(
                     403,
                     "forbidden",
-                    f"A {user.role} token cannot do this; ask a bookkeeper or admin.",
+                    f"A {user.role} token cannot do this operation.",
                 )
             return view(*args, **kwargs)
 

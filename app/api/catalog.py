@@ -19,7 +19,7 @@ from app.api.schemas import (
 from app.catalog.services import create_item, get_item, search_items, update_item
 
 blp = resource("catalog-items", "/api/v1/catalog-items", "Catalog: labour rates, parts, fees.")
-WRITE = ("dispatcher", "bookkeeper")
+WRITE = ("admin", "dispatcher", "bookkeeper")
 CatalogPage = page_schema(CatalogItemSchema, "CatalogItemPage")
 
 
@@ -41,7 +41,7 @@ def create(data: dict[str, Any]) -> Any:
 
 
 @blp.route("", methods=["GET"])
-@roles("technician", "dispatcher", "bookkeeper")
+@roles("admin", "technician", "dispatcher", "bookkeeper")
 @blp.arguments(CatalogListArgs, location="query")
 @blp.response(200, CatalogPage)
 def index(args: dict[str, Any]) -> Any:
@@ -50,7 +50,7 @@ def index(args: dict[str, Any]) -> Any:
 
 
 @blp.route(f"/{ID_PATH.format('item_id')}", methods=["GET"])
-@roles("technician", "dispatcher", "bookkeeper")
+@roles("admin", "technician", "dispatcher", "bookkeeper")
 @blp.response(200, CatalogItemSchema)
 def show(item_id: int) -> Any:
     """Read one item."""

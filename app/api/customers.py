@@ -18,8 +18,8 @@ from app.customers.models import Customer
 from app.customers.services import create_customer, get_customer, list_customers, update_customer
 
 blp = resource("customers", "/api/v1/customers", "Customers: billing details and terms.")
-READ = ("dispatcher", "bookkeeper")
-WRITE = ("dispatcher", "bookkeeper")
+READ = ("admin", "dispatcher", "bookkeeper")
+WRITE = ("admin", "dispatcher", "bookkeeper")
 SORTS = {"name": Customer.name, "id": Customer.id, "created": Customer.created_at}
 CustomerPage = page_schema(CustomerSchema, "CustomerPage")
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from flask import Response
+from flask import Response, send_file
 from sqlalchemy.orm import selectinload
 
 from app.accounting.services import issue_credit_note, post_invoice, register_payment
@@ -22,6 +23,7 @@ from app.api.schemas import (
     PaymentSchema,
     today,
 )
+from app.invoicing.documents import document_pdf
 from app.invoicing.models import Invoice
 from app.invoicing.services import (
     copy_invoice,
@@ -142,3 +144,27 @@ def credit(data: dict[str, Any], invoice_id: int) -> Any:
     return respond(
         201, InvoiceSchema(), lambda: issue_credit_note(current_user(), invoice_id, **data)
     )
+
+
+PDF_RESPONSE = {
+    "200": {
+        "description": "The stored PDF of a posted document (byte-identical on every download, "
+        "ETag = its sha256), or a preview marked DRAFT for a draft.",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+@blp.route(f"{ONE}/pdf", methods=["GET"])
+@roles(*DRAFTS)
+@blp.doc(responses=PDF_RESPONSE)
+def pdf(invoice_id: int) -> Any:
+    """The document as PDF."""
+    document = document_pdf(invoice_id)
+    response = send_file(
+        io.BytesIO(document.content), mimetype="application/pdf", download_name=document.filename
+    )
+    response.headers["Cache-Control"] = "private" if document.stored else "private, no-store"
+    if document.stored:
+        response.headers["ETag"] = f'"{document.sha256}"'
+    return response

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask import g
-from marshmallow import Schema, fields, pre_dump, validate
+from marshmallow import Schema, fields, validate
 
 from app.accounting.models import JOURNALS, PAYMENT_METHODS
 from app.api.fields import Day, DecimalString, Id, Money, Quantity, Text
@@ -233,38 +233,76 @@ class InvoiceSchema(Schema):
     posted_at = fields.AwareDateTime(allow_none=True, required=True)
     sent_at = fields.AwareDateTime(allow_none=True, required=True)
 
-    @pre_dump
-    def _view(self, invoice: Any, **kwargs: Any) -> Any:
-        return _InvoiceView(invoice)
+    def dump(self, obj: Any, *, many: bool | None = None) -> Any:
+        """Hand-written for speed (lists of 200 invoices); the fields above document it and
+        the schemathesis run checks every reply against them."""
+        many = self.many if many is None else many
+        return [invoice_json(i) for i in obj] if many else invoice_json(obj)
 
 
-class _InvoiceView:
-    """An invoice as the API shows it: the stored fields plus status, totals, customer name."""
+def _s(value: Any) -> str | None:
+    return None if value is None else str(value)
 
-    def __init__(self, invoice: Any) -> None:
-        self._invoice = invoice
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._invoice, name)
+def _iso(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
 
-    @property
-    def status(self) -> str:
-        return str(self._invoice.status(today()))
 
-    @property
-    def customer_name(self) -> str:
-        return str(self._invoice.customer.name)
-
-    @property
-    def totals(self) -> dict[str, Any]:
-        invoice = self._invoice
-        return {
-            "subtotal": invoice.subtotal,
-            "discount": invoice.discount_total,
-            "net": invoice.net_total,
-            "vat": [{"rate": t.rate, "base": t.base, "amount": t.amount} for t in invoice.taxes],
-            "gross": invoice.gross_total,
-        }
+def invoice_json(invoice: Any) -> dict[str, Any]:
+    """An invoice as the API shows it: stored fields plus status, totals and customer name."""
+    return {
+        "id": invoice.id,
+        "doc_type": invoice.doc_type,
+        "number": invoice.number,
+        "state": invoice.state,
+        "payment_state": invoice.payment_state,
+        "status": invoice.status(today()),
+        "customer_id": invoice.customer_id,
+        "customer_name": invoice.customer.name,
+        "invoice_date": invoice.invoice_date.isoformat(),
+        "due_date": invoice.due_date.isoformat(),
+        "currency": invoice.currency,
+        "reference": invoice.reference,
+        "notes": invoice.notes,
+        "terms": invoice.terms,
+        "discount_kind": invoice.discount_kind,
+        "discount_value": _s(invoice.discount_value),
+        "lines": [
+            {
+                "id": line.id,
+                "position": line.position,
+                "description": line.description,
+                "quantity": str(line.quantity),
+                "unit": line.unit,
+                "unit_price": str(line.unit_price),
+                "discount_percent": str(line.discount_percent),
+                "vat_rate": str(line.vat_rate),
+                "kind": line.kind,
+                "net": str(line.net),
+                "catalog_item_id": line.catalog_item_id,
+                "source_order_id": line.source_order_id,
+                "credited_line_id": line.credited_line_id,
+            }
+            for line in invoice.lines
+        ],
+        "totals": {
+            "subtotal": str(invoice.subtotal),
+            "discount": str(invoice.discount_total),
+            "net": str(invoice.net_total),
+            "vat": [
+                {"rate": str(t.rate), "base": str(t.base), "amount": str(t.amount)}
+                for t in invoice.taxes
+            ],
+            "gross": str(invoice.gross_total),
+        },
+        "residual": str(invoice.residual),
+        "journal_entry_id": invoice.journal_entry_id,
+        "credited_invoice_id": invoice.credited_invoice_id,
+        "reason": invoice.reason,
+        "created_at": _iso(invoice.created_at),
+        "posted_at": _iso(invoice.posted_at),
+        "sent_at": _iso(invoice.sent_at),
+    }
 
 
 class InvoiceListArgs(PageArgs):

@@ -9,17 +9,17 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from app.auth.models import ROLES
+from app.auth.queries import users_select
 from app.auth.services import (
     authenticate,
     change_password,
     create_user,
     get_user,
-    list_users,
     update_user,
 )
 from app.auth.throttle import clear_failures, minutes_locked, record_failure
 from app.core.errors import DomainError
-from app.core.http import form_errors, roles_required
+from app.core.http import form_errors, paginate, roles_required
 
 bp = Blueprint("auth", __name__)
 ROLE_CHOICES = [(role, role.capitalize()) for role in ROLES]
@@ -111,7 +111,8 @@ def password() -> str | Response:
 @bp.get("/admin/users")
 @roles_required("admin")
 def users() -> str:
-    return render_template("auth/users.html", users=list_users())
+    q = request.args.get("q", "").strip()[:100]
+    return render_template("auth/users.html", page=paginate(users_select(q)), q=q)
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

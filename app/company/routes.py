@@ -1,4 +1,4 @@
-"""Admin settings pages: company details, branding, bank, invoicing/VAT, numbering, time, lock date."""
+"""Admin settings: company details, branding, bank, invoicing/VAT, numbering, time, lock date."""
 
 from __future__ import annotations
 
@@ -218,7 +218,8 @@ def lock() -> str | Response | tuple[str, int]:
                 confirming = chosen
                 if company.lock_date and chosen < company.lock_date:
                     errors["lock_date"] = [
-                        f"The books are locked to {company.lock_date:%d %b %Y}; the lock date cannot move back."
+                        f"The books are locked to {company.lock_date:%d %b %Y}; "
+                        "the lock date cannot move back."
                     ]
                     confirming = None
             else:
@@ -228,7 +229,8 @@ def lock() -> str | Response | tuple[str, int]:
                     errors = form_errors(error, "lock_date")
                 else:
                     flash(
-                        f"Books locked to {chosen:%d %b %Y}. Nothing dated on or before it can change now.",
+                        f"Books locked to {chosen:%d %b %Y}. "
+                        "Nothing dated on or before it can change now.",
                         "success",
                     )
                     return redirect(url_for("company.lock"))

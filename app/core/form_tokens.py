@@ -48,5 +48,7 @@ def claim_form_token(token: str, purpose: str) -> bool:
         module.insert(UsedFormToken)
         .values(token=token, purpose=purpose[:40], used_at=utcnow())
         .on_conflict_do_nothing(index_elements=["token"])
+        .returning(UsedFormToken.token)
     )
-    return bool(db.session.execute(stmt).rowcount)
+    # RETURNING gives a row only when the insert happened (rowcount is not reliable here).
+    return db.session.execute(stmt).scalar() is not None

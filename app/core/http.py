@@ -146,7 +146,7 @@ def form_errors(error: DomainError, default_field: str = "_form") -> dict[str, l
 def int_arg(value: Any) -> int | None:
     """A positive integer id from a form or query string, else None."""
     text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    return int(text) if text.isdigit() and len(text) < 10 else None
 
 
 def fmt(filter_name: str, value: Any) -> str:

@@ -44,9 +44,17 @@ def _as_file(row: DocumentFile) -> PdfFile:
 
 
 @use_case
+def stored_file(invoice_id: int | None = None, payment_id: int | None = None) -> PdfFile | None:
+    """The stored PDF, read in a transaction of its own that ends at once: callers go on
+    to slow work (rendering, SMTP) and must not hold SQLite's write lock meanwhile."""
+    row = _stored(invoice_id, payment_id)
+    return _as_file(row) if row is not None else None
+
+
+@use_case
 def _store(
     invoice_id: int | None, filename: str, content: bytes, payment_id: int | None = None
-) -> DocumentFile:
+) -> PdfFile:
     row = DocumentFile(
         invoice_id=invoice_id,
         payment_id=payment_id,
@@ -57,7 +65,7 @@ def _store(
     )
     db.session.add(row)
     db.session.flush()
-    return row
+    return _as_file(row)  # plain values: reading the row after commit would reopen a transaction
 
 
 @use_case
@@ -78,25 +86,25 @@ def ensure_document_pdf(invoice_id: int) -> PdfFile:
 
     When two callers race, the unique invoice_id keeps the first; the second reads it back.
     """
-    existing = _stored(invoice_id)
+    existing = stored_file(invoice_id)
     if existing is not None:
-        return _as_file(existing)
+        return existing
     html, filename, _ = _document_html(invoice_id, posted_only=True)
     content = html_to_pdf(html)
     try:
-        return _as_file(_store(invoice_id, filename, content))
+        return _store(invoice_id, filename, content)
     except IntegrityError:
-        row = _stored(invoice_id)
+        row = stored_file(invoice_id)
         if row is None:
             raise
-        return _as_file(row)
+        return row
 
 
 def document_pdf(invoice_id: int) -> PdfFile:
     """For downloads: the stored PDF of a posted document, or a DRAFT preview of a draft."""
-    existing = _stored(invoice_id) if isinstance(invoice_id, int) else None
+    existing = stored_file(invoice_id) if isinstance(invoice_id, int) else None
     if existing is not None:
-        return _as_file(existing)
+        return existing
     html, filename, posted = _document_html(invoice_id, posted_only=False)
     if posted:
         return ensure_document_pdf(invoice_id)
@@ -107,17 +115,17 @@ def document_pdf(invoice_id: int) -> PdfFile:
 def ensure_stored_pdf(payment_id: int, render: Callable[[], tuple[str, bytes]]) -> PdfFile:
     """The stored PDF of a numbered receipt; `render` (filename, bytes) runs only if missing.
     Accounting owns payments, so it supplies the rendering."""
-    existing = _stored(payment_id=payment_id)
+    existing = stored_file(payment_id=payment_id)
     if existing is not None:
-        return _as_file(existing)
+        return existing
     filename, content = render()
     try:
-        return _as_file(_store(None, filename, content, payment_id=payment_id))
+        return _store(None, filename, content, payment_id=payment_id)
     except IntegrityError:
-        row = _stored(payment_id=payment_id)
+        row = stored_file(payment_id=payment_id)
         if row is None:
             raise
-        return _as_file(row)
+        return row
 
 
 def zip_documents(invoice_ids: list[int]) -> bytes:

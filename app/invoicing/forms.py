@@ -50,7 +50,10 @@ class DraftForm:
                 continue
             line: dict[str, Any] = {k: row[k] for k in LINE_INPUTS if k != "catalog_item_id"}
             item = row.get("catalog_item_id", "")
-            line["catalog_item_id"] = int(item) if item.isdigit() else None
+            line["catalog_item_id"] = int(item) if item.isdigit() and len(item) < 10 else None
+            line_id = row.get("line_id", "")
+            if line_id.isdigit() and len(line_id) < 10:
+                line["id"] = int(line_id)  # keeps the line's link to its service order
             out.append(line)
         return out
 
@@ -67,6 +70,7 @@ def parse_draft(form: Any) -> DraftForm:
     kept = []
     for index in indices:
         row = {name: str(form.get(f"lines-{index}-{name}", "")).strip() for name in LINE_INPUTS}
+        row["line_id"] = str(form.get(f"lines-{index}-line_id", "")).strip()
         row["index"] = index  # type: ignore[assignment]
         rows.append(row)
         if row["description"] or row["quantity"] or row["unit_price"]:

@@ -6,6 +6,7 @@ starttls, ssl), SMTP_USERNAME, SMTP_PASSWORD, MAIL_FROM.
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 import uuid
@@ -42,6 +43,8 @@ SUBJECTS = {
 _text_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)  # plain text
 _html_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
 TEMPLATES = tuple(SUBJECTS)
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+DEFAULT_BRAND = "#1f4e79"
 SMTP_TIMEOUT = 20  # seconds; a request that sends at once waits at most this long
 
 
@@ -89,6 +92,10 @@ def email_variables(invoice: Invoice, company: Company, link: str) -> dict[str, 
         "company_email": company.email,
         "company_phone": company.phone,
         "credited_number": invoice.credited_invoice.number if invoice.credited_invoice else "",
+        # Only a plain #rrggbb reaches the style attribute of the e-mail's button.
+        "brand": company.brand_color
+        if _HEX_COLOUR.fullmatch(company.brand_color)
+        else DEFAULT_BRAND,
     }
 
 
@@ -134,6 +141,8 @@ def new_message_id(sender: str) -> str:
 
 
 def valid_address(address: str) -> bool:
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in address or ""):
+        return False  # a line break would smuggle in more headers
     _, addr = parseaddr(address or "")
     local, _, domain = addr.partition("@")
     return bool(local and "." in domain and " " not in addr and len(addr) <= 254)

@@ -95,7 +95,6 @@ def build_outbox_item(
     company = get_company()
     link = portal_url(ensure_link(actor, invoice))
     variables = mail.email_variables(invoice, company, link)
-    variables["brand"] = company.brand_color
     rendered = mail.render_email(name, variables, custom_wording(name))
     item = OutboxItem(
         invoice_id=invoice.id,
@@ -164,8 +163,10 @@ def _message_for(item_id: int) -> tuple[Any, int | None, bool]:
 def _finish(item_id: int, *, ok: bool, detail: str) -> None:
     item = db.session.get(OutboxItem, item_id, with_for_update=True)
     assert item is not None
-    if item.state != "sending":
-        return  # a stale-recovery already decided for it
+    # A stale recovery may have given up on this row meanwhile (or a retry re-queued it):
+    # a late success is still the truth and cancels the retry; a late failure changes nothing.
+    if item.state == "sent" or (not ok and item.state != "sending"):
+        return
     now = clock.now_utc()
     item.state = "sent" if ok else "failed"
     item.last_error = "" if ok else detail[:2000]

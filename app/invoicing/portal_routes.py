@@ -26,10 +26,13 @@ def _visitor() -> dict[str, str]:
 @bp.get("/d/<token>")
 def view(token: str) -> tuple[str, int, dict[str, str]]:
     try:
-        invoice_id = record_view(token, **_visitor())
+        if request.method == "HEAD":  # link checkers probe with HEAD: not a customer's view
+            invoice = document_for_token(token)
+        else:
+            record_view(token, **_visitor())
+            invoice = document_for_token(token)
     except NotFound:
         abort(404)
-    invoice = document_for_token(token)
     company = get_company()
     reference = ""
     if invoice.number and invoice.doc_type != "credit_note":
@@ -39,7 +42,6 @@ def view(token: str) -> tuple[str, int, dict[str, str]]:
         doc=invoice,
         company=company,
         token=token,
-        invoice_id=invoice_id,
         status=invoice.status_label(company_today()),
         payment_reference=reference,
     )

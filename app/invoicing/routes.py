@@ -224,6 +224,7 @@ def _draft_from(invoice: Invoice) -> DraftForm:
                 "vat_rate": str(line.vat_rate),
                 "kind": line.kind,
                 "catalog_item_id": str(line.catalog_item_id or ""),
+                "line_id": str(line.id),
             }
         )
     header = {

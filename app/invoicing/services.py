@@ -115,9 +115,12 @@ def update_draft(actor: Any, invoice_id: int, *, lines: Any = None, **header: An
     if invoice.due_date < invoice.invoice_date:
         raise ValidationFailed({"due_date": ["The due date cannot be before the invoice date."]})
     if cleaned is not None:
-        keep_sources = {i: line.source_order_id for i, line in enumerate(invoice.lines)}
-        for index, line in enumerate(cleaned):
-            line.setdefault("source_order_id", keep_sources.get(index))
+        # A kept line (given with its `id`) keeps the service order it came from; new lines
+        # come from no order. Matching by id, not position, survives reordering and deletion.
+        sources = {line.id: line.source_order_id for line in invoice.lines}
+        for raw, line in zip(lines, cleaned, strict=True):
+            line_id = raw.get("id") if isinstance(raw, dict) else None
+            line["source_order_id"] = sources.get(line_id) if isinstance(line_id, int) else None
         replace_lines(invoice, cleaned)
     else:
         replace_lines(invoice, copy_lines(invoice))

@@ -94,10 +94,10 @@
     var list = $("[data-keylist]");
     var key = event.key;
     if (key === "?") { var help = document.getElementById("shortcut-help"); if (help) { event.preventDefault(); help.showModal(); } return; }
+    if (key === "/") { var search = $("[data-search]"); if (search) { event.preventDefault(); search.focus(); search.select(); } return; }
     if (!list) return;
     var all = rows(); var cur = currentRow(); var index = all.indexOf(cur);
-    if (key === "/") { var search = $("[data-search]"); if (search) { event.preventDefault(); search.focus(); search.select(); } }
-    else if (key === "j") { event.preventDefault(); moveTo(all[Math.min(all.length - 1, index + 1)] || all[0]); }
+    if (key === "j") { event.preventDefault(); moveTo(all[Math.min(all.length - 1, index + 1)] || all[0]); }
     else if (key === "k") { event.preventDefault(); moveTo(all[Math.max(0, index - 1)] || all[0]); }
     else if (key === "x" && cur) { var box = cur.querySelector("input[type=checkbox]"); if (box) { event.preventDefault(); box.click(); } }
     else if (key === "Enter" && cur && !event.target.closest("a, button")) { event.preventDefault(); window.location = cur.getAttribute("data-href"); }

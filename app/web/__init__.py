@@ -39,6 +39,7 @@ def register_web(app: Flask) -> None:
     from app.service_orders.routes import register_field_pages
 
     register_field_pages(app)
+    app.before_request(_refuse_huge_ids)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(DomainError, _domain_error)
@@ -50,6 +51,18 @@ def _load_user(user_id: str) -> object:
     from app.auth.models import User
 
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+MAX_ID = 2**31 - 1
+
+
+def _refuse_huge_ids() -> None:
+    """An id in the URL beyond any stored row is a 404, not a database overflow error."""
+    from flask import abort, request
+
+    for value in (request.view_args or {}).values():
+        if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= MAX_ID:
+            abort(404)
 
 
 def _security_headers(response):  # type: ignore[no-untyped-def]
@@ -75,7 +88,12 @@ def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
 
 def _domain_error(error: DomainError):  # type: ignore[no-untyped-def]
     """A refusal no form caught: its message on an error page with the right 4xx status."""
+    from flask import redirect, url_for
+    from flask_login import current_user
+
     db.session.rollback()
+    if error.code == "company_not_configured" and getattr(current_user, "role", None) == "admin":
+        return redirect(url_for("web.setup"))
     status = error.status if 400 <= error.status < 500 else 409
     return render_template("web/error.html", error=None, domain_error=error), status
 

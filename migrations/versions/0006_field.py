@@ -1,14 +1,14 @@
 """Field pages: the technician's "work finished" mark awaiting the office's review.
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0004
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0006'
-down_revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -211,3 +211,33 @@ def test_issue_credit_note_on_draft_refused(session):
     draft = create_draft(None, customer_id=CustomerFactory().id, lines=[line()])
     with pytest.raises(InvalidTransition):
         issue_credit_note(None, draft.id, reason="r")
+
+
+def test_cancel_overpaid_invoice_shows_cancelled_and_keeps_credit(session):
+    customer = CustomerFactory()
+    invoice = two_line_invoice(customer)
+    register_payment(None, invoice.id, amount="170.00")
+    cancel_invoice(None, invoice.id)
+    assert (invoice.residual, invoice.payment_state) == (D("0.00"), "reversed")
+    assert invoice.status(TODAY) == "cancelled"
+    later = two_line_invoice(customer)
+    assert apply_credit(None, later.id) == D("162.70")  # 7.30 + 162.70 - 162.70 left
+    assert verify_ledger() == []
+
+
+def test_issue_credit_note_worth_less_than_a_cent_refused(session):
+    draft = create_draft(
+        None, customer_id=CustomerFactory().id, lines=[line("Washer", "1", "0.01", "0", "parts")]
+    )
+    invoice = post_invoice(None, draft.id)
+    before = session.scalar(select(func.count()).select_from(Invoice))
+    with pytest.raises(ValidationFailed) as caught:
+        issue_credit_note(
+            None,
+            invoice.id,
+            reason="r",
+            lines=[{"line_id": invoice.lines[0].id, "quantity": "0.4"}],
+        )
+    assert "lines" in caught.value.fields
+    assert session.scalar(select(func.count()).select_from(Invoice)) == before
+    assert verify_ledger() == []

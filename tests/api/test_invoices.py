@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
+from pypdf import PdfReader
+
 from app.accounting.models import JournalEntry, Payment
 from app.accounting.verify import verify_ledger
 from app.invoicing.models import Invoice
@@ -255,7 +259,36 @@ def test_dispatcher_cannot_read_reports_or_journal(dispatcher):
     assert dispatcher.get("/api/v1/journal-entries").status_code == 403
 
 
-def test_admin_can_do_everything_a_bookkeeper_can(admin, customer):
-    draft = admin.post("/api/v1/invoices", invoice_body(customer.id)).json
-    assert admin.post(f"/api/v1/invoices/{draft['id']}/post").status_code == 200
-    assert admin.get("/api/v1/reports/trial-balance").status_code == 200
+def test_admin_token_refused_money_like_the_web_app(admin, books, customer):
+    assert admin.post("/api/v1/invoices", invoice_body(customer.id)).status_code == 403
+    draft = books.post("/api/v1/invoices", invoice_body(customer.id)).json
+    assert admin.post(f"/api/v1/invoices/{draft['id']}/post").status_code == 403
+    assert admin.get("/api/v1/reports/trial-balance").status_code == 403
+    assert books.get(f"/api/v1/invoices/{draft['id']}").json["state"] == "draft"
+
+
+def test_admin_token_manages_customers_and_catalog(admin):
+    assert admin.get("/api/v1/customers").status_code == 200
+    assert admin.get("/api/v1/catalog-items").status_code == 200
+
+
+def test_pdf_of_posted_invoice_is_the_stored_document(books, posted_invoice):
+    first = books.get(f"/api/v1/invoices/{posted_invoice['id']}/pdf")
+    second = books.get(f"/api/v1/invoices/{posted_invoice['id']}/pdf")
+    assert first.status_code == 200
+    assert first.mimetype == "application/pdf"
+    assert first.data.startswith(b"%PDF")
+    assert first.data == second.data
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(first.data)).pages)
+    assert posted_invoice["number"] in text
+
+
+def test_pdf_of_draft_is_a_preview(dispatcher, customer):
+    draft = dispatcher.post("/api/v1/invoices", invoice_body(customer.id)).json
+    response = dispatcher.get(f"/api/v1/invoices/{draft['id']}/pdf")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_technician_cannot_download_invoice_pdf(technician, posted_invoice):
+    assert technician.get(f"/api/v1/invoices/{posted_invoice['id']}/pdf").status_code == 403

@@ -166,13 +166,23 @@ def test_bulk_zip_contains_one_pdf_per_invoice(session, books, make_invoice):
         assert archive.read(name).startswith(b"%PDF-")
 
 
-def test_bulk_zip_bad_ids_refused_with_message(session, books):
-    response = books.post("/invoices/bulk/pdfs.zip", data={"invoice_ids": ["1; drop"]})
+@pytest.mark.parametrize("bad", ["1; drop", "99999999999999999999", ""])
+def test_bulk_bad_ids_refused_with_message(session, books, smtp_server, bad):
+    for url in ("/invoices/bulk/pdfs.zip", "/invoices/bulk/send"):
+        response = books.post(url, data={"invoice_ids": [bad]})
 
-    assert response.status_code == 302
+        assert response.status_code == 302
+    assert session.query(OutboxItem).count() == 0
 
 
-@pytest.mark.parametrize(("field", "value"), [("template", "reminder_9"), ("to", "not an address")])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("template", "reminder_9"),
+        ("to", "not an address"),
+        ("to", "someone@example.com\r\nBcc: everyone@example.com"),
+    ],
+)
 def test_send_route_bad_input_flashes_and_writes_nothing(
     session, books, make_invoice, smtp_server, field, value
 ):
@@ -186,3 +196,14 @@ def test_send_route_bad_input_flashes_and_writes_nothing(
     assert session.get(Invoice, draft.id).state == "draft"
     with books.session_transaction() as flask_session:
         assert flask_session["_flashes"][0][0] == "error"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/invoices/99999999999999999999/pdf",
+        "/payments/99999999999999999999/receipt.pdf",
+    ],
+)
+def test_huge_ids_are_404_not_5xx(session, books, url):
+    assert books.get(url).status_code == 404

@@ -16,9 +16,11 @@ from app.invoicing.outbox import (
     ADVISORY_KEY,
     STALE_AFTER,
     _claim,
+    _finish,
     _message_for,
     dispatch_outbox,
     list_delivery_events,
+    recover_stale,
     retry_outbox_item,
 )
 
@@ -111,3 +113,17 @@ def test_dispatch_while_another_dispatcher_holds_lock_does_nothing(
     assert report.locked_out
     assert smtp_server.messages == []
     assert dispatch_outbox().sent == [item_id]
+
+
+def test_late_success_after_unknown_outcome_is_recorded_as_sent(
+    session, make_invoice, bookkeeper, smtp_server
+):
+    item_id = queued(bookkeeper, make_invoice)
+    assert _claim(item_id)
+    clock.advance(STALE_AFTER + timedelta(minutes=1))
+    assert recover_stale() == [item_id]
+
+    _finish(item_id, ok=True, detail="Accepted by 127.0.0.1")  # the slow SMTP call returns
+
+    assert session.get(OutboxItem, item_id).state == "sent"
+    assert dispatch_outbox().sent == []

@@ -12,6 +12,8 @@ from stdnum import iso11649
 
 from app.accounting.sending import receipt_pdf
 from app.accounting.services import issue_credit_note, register_payment
+from app.company.services import get_company
+from app.invoicing import documents
 from app.invoicing.delivery import DocumentFile
 from app.invoicing.documents import document_pdf, ensure_document_pdf
 from app.invoicing.pdf import creditor_reference
@@ -136,3 +138,33 @@ def test_stored_pdf_cannot_be_changed_in_the_database(session, make_invoice):
         session.execute(text("UPDATE document_files SET content = :c"), {"c": b"%PDF-forged"})
     with pytest.raises(DBAPIError, match="insert-only"), session.begin_nested():
         session.execute(text("DELETE FROM document_files"))
+
+
+def test_render_uses_company_locale_for_money_and_dates(session, make_invoice):
+    company = get_company()
+    company.locale = "de_DE"
+    session.flush()
+    invoice = make_invoice()
+
+    text = pdf_pages(ensure_document_pdf(invoice.id).content)[0]
+
+    assert "150,40" in text
+    assert "14.06.2026" in text
+
+
+def test_ensure_stored_pdf_race_keeps_the_first_copy(
+    session, make_invoice, bookkeeper, monkeypatch
+):
+    payment = register_payment(bookkeeper, make_invoice().id, amount="10.00", method="cash")
+    first = receipt_pdf(payment.id)  # the copy another caller stored while we rendered
+    # Our caller looked before that copy existed, so it renders and tries to store its own.
+    looked_early = iter([None])
+    real_lookup = documents.stored_file
+    monkeypatch.setattr(
+        documents, "stored_file", lambda **key: next(looked_early, None) or real_lookup(**key)
+    )
+
+    again = documents.ensure_stored_pdf(payment.id, lambda: ("late.pdf", b"%PDF-1.4 late"))
+
+    assert again.sha256 == first.sha256
+    assert session.query(DocumentFile).filter_by(payment_id=payment.id).count() == 1

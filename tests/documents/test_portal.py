@@ -110,3 +110,14 @@ def test_link_for_draft_refused(session, make_invoice, bookkeeper):
 
     with pytest.raises(InvalidTransition):
         get_link_url(bookkeeper, draft.id)
+
+
+def test_head_request_on_link_is_not_a_view(session, client, make_invoice, bookkeeper):
+    invoice = make_invoice()
+    url = path_of(get_link_url(bookkeeper, invoice.id))
+
+    assert client.head(url).status_code == 200
+
+    assert session.query(DeliveryEvent).filter_by(kind="viewed").count() == 0
+    session.expire_all()
+    assert session.get(Invoice, invoice.id).viewed_at is None

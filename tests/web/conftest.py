@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -34,6 +35,11 @@ def web_client(app: Flask) -> FlaskClient:
     return FreshClient(app, app.response_class, use_cookies=True)
 
 
+# The web tests sign in a lot; a cheaper argon2 hash of the same password keeps them fast.
+# Verification reads its cost from the hash, so production parameters are not affected.
+FAST_HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(TEST_PASSWORD)
+
+
 def sign_in(client: FlaskClient, user: Any) -> FlaskClient:
     response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
     assert response.status_code == 302, response.data[:300]
@@ -42,7 +48,7 @@ def sign_in(client: FlaskClient, user: Any) -> FlaskClient:
 
 @pytest.fixture
 def users(session) -> dict[str, Any]:
-    return {role: UserFactory(role=role) for role in ROLES}
+    return {role: UserFactory(role=role, password_hash=FAST_HASH) for role in ROLES}
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ def _url(app, endpoint, world, users):  # type: ignore[no-untyped-def]
         "section": "bank",
         "filename": "fieldpost.css",
         "order_id": 1,
-        "token": "not-a-real-link-token",
+        "token": "no-such-link-token-0000",
     }
     values.update(field_url_values(users))  # the field pages' order, site, time entry...
     args = {name: values[name] for name in rule.arguments if name not in (rule.defaults or {})}
@@ -46,10 +46,11 @@ def test_every_route_is_in_the_access_table(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     missing = sorted(endpoints - set(ACCESS) - set(PUBLIC))
     rows = "\n".join(
-        f'    "{e}": {{"admin": ?, "bookkeeper": ?, "dispatcher": ?, "technician": ?, "anonymous": ?}},'
-        for e in missing
+        f'    "{e}": row(admin, bookkeeper, dispatcher, technician, anonymous),' for e in missing
     )
-    assert not missing, f"Add these rows to ACCESS in tests/web/access_table.py:\n{rows}"
+    assert not missing, (
+        f"Add these rows (expected status per role) to ACCESS in tests/web/access_table.py:\n{rows}"
+    )
     stale = sorted(set(ACCESS) - endpoints)
     assert not stale, f"Remove these rows from tests/web/access_table.py (no such route): {stale}"
 
@@ -81,3 +82,8 @@ def test_public_routes_answer_without_sign_in(app, session, world, users):
         response = client.open(url, method=method)
         response.close()
         assert response.status_code == expected, endpoint
+
+
+@pytest.mark.parametrize("path", ["/invoices/99999999999999999999999", "/customers/2147483648"])
+def test_huge_id_in_url_is_404_not_500(as_role, path):
+    assert as_role("bookkeeper").get(path).status_code == 404

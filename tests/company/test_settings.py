@@ -1,0 +1,70 @@
+"""Company settings and customers: validation that names the field and writes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from app.company.services import get_company, update_settings
+from app.core.errors import ValidationFailed
+from app.customers.models import Customer
+from app.customers.services import create_customer, update_customer
+
+
+def test_create_customer_vat_id_normalised(session):
+    customer = create_customer(None, name="Brennan Dairy", vat_id="ie 6388047v", country="ie")
+    assert (customer.vat_id, customer.country) == ("IE6388047V", "IE")
+
+
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [
+        ("vat_id", {"name": "X", "vat_id": "IE1234567X"}),
+        ("vat_id", {"name": "X", "vat_id": "DE000000000"}),
+        ("name", {"name": "  "}),
+        ("email", {"name": "X", "email": "no-at-sign"}),
+        ("country", {"name": "X", "country": "IRL"}),
+        ("payment_terms_days", {"name": "X", "payment_terms_days": 400}),
+        ("payment_terms_days", {"name": "X", "payment_terms_days": "30"}),
+        ("id", {"name": "X", "id": 5}),
+    ],
+)
+def test_create_customer_bad_input_names_field_and_writes_nothing(session, field, values):
+    before = session.scalar(select(func.count()).select_from(Customer))
+    with pytest.raises(ValidationFailed) as caught:
+        create_customer(None, **values)
+    assert field in caught.value.fields
+    assert session.scalar(select(func.count()).select_from(Customer)) == before
+
+
+def test_update_customer_invalid_vat_id_keeps_old(session):
+    customer = create_customer(None, name="Brennan Dairy", vat_id="IE6388047V")
+    with pytest.raises(ValidationFailed):
+        update_customer(None, customer.id, vat_id="IE0000000X")
+    session.expire_all()
+    assert customer.vat_id == "IE6388047V"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("vat_id", "IE1234567X"),
+        ("iban", "IE00AIBK93115212345678"),
+        ("timezone", "Mars/Olympus"),
+        ("currency", "eur"),
+        ("default_payment_terms_days", 366),
+        ("lock_date", "2026-01-01"),
+    ],
+)
+def test_update_settings_bad_value_names_field(session, field, value):
+    before = get_company().timezone
+    with pytest.raises(ValidationFailed) as caught:
+        update_settings(None, **{field: value})
+    assert field in caught.value.fields
+    assert get_company().timezone == before
+
+
+def test_update_settings_vat_exempt_saved(session):
+    update_settings(None, vat_registered=False, timezone="Pacific/Kiritimati")
+    company = get_company()
+    assert (company.vat_registered, company.timezone) == (False, "Pacific/Kiritimati")
