@@ -97,6 +97,7 @@ ACCESS: dict[str, dict[str, int]] = {
     "api-invoices.copy": row(401, 401, 401, 401, 401),
     "api-invoices.create": row(401, 401, 401, 401, 401),
     "api-invoices.credit": row(401, 401, 401, 401, 401),
+    "api-invoices.pdf": row(401, 401, 401, 401, 401),
     "api-invoices.delete": row(401, 401, 401, 401, 401),
     "api-invoices.index": row(401, 401, 401, 401, 401),
     "api-invoices.patch": row(401, 401, 401, 401, 401),
