@@ -217,7 +217,21 @@ def main() -> int:
         )
     ratio = rows[-1][1]["rate"] / rows[-1][2]["rate"]
     verdict = "met" if ratio >= 0.5 else "NOT met"
-    lines += ["", f"Target: >= 50% of the floor at 8 posters: {verdict} ({ratio:.0%}).", ""]
+    lines += [
+        "",
+        f"Target: >= 50% of the floor at 8 posters: {verdict} ({ratio:.0%}).",
+        "",
+        "Of the statements per posting, two run while the counter row is held (the counter",
+        "`UPDATE ... RETURNING` and the invoice UPDATE), then the commit. The rest (invoice with",
+        "lines and VAT lines in one locked SELECT, company row FOR SHARE, accounts by role,",
+        "series format, entry INSERT, lines in one executemany) run before it. With 8 posters",
+        "on 2 cores the posting path is bound by its Python CPU time per posting (ORM,",
+        "validation, totals re-check, seals), not by the counter: the floor does no Python",
+        "work between statements. Closing the gap means fewer ORM round trips (cached account",
+        "roles and series formats, which need cross-process invalidation) or Core statements",
+        "for the whole path.",
+        "",
+    ]
     _write("\n".join(lines))
     print(f"written to {DOCS}")
     return 0

@@ -131,7 +131,7 @@ def _finalise(invoice: Invoice, actor: Any) -> None:
 @use_case
 def post_invoice(actor: Any, invoice_id: int) -> Invoice:
     """Validate, write the journal entry, assign the gapless number, freeze the document."""
-    invoice = load_invoice(invoice_id, for_update=True)
+    invoice = load_invoice(invoice_id, for_update=True, with_lines=True)
     if invoice.state != "draft":
         raise InvoiceNotDraft(f"{invoice.title} is already posted.")
     company = get_company(for_share=True)

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy.orm import joinedload
+
 from app.catalog.models import CatalogItem
 from app.company.models import Company
 from app.core.errors import Errors, NotFound
@@ -98,13 +100,15 @@ def totals_of(invoice: Invoice) -> Any:
     )
 
 
-def load_invoice(invoice_id: Any, *, for_update: bool = False) -> Invoice:
+def load_invoice(invoice_id: Any, *, for_update: bool = False, with_lines: bool = False) -> Invoice:
+    """One invoice; `with_lines` loads its lines and VAT lines in the same statement."""
     if not isinstance(invoice_id, int) or isinstance(invoice_id, bool):
         raise NotFound("No such invoice.")
     # Lock the invoice row only: a bare FOR UPDATE would also lock the eagerly joined
     # customer row and serialize every posting and payment of that customer.
     lock = {"of": Invoice} if for_update else None
-    invoice = db.session.get(Invoice, invoice_id, with_for_update=lock)
+    options = [joinedload(Invoice.lines), joinedload(Invoice.taxes)] if with_lines else None
+    invoice = db.session.get(Invoice, invoice_id, with_for_update=lock, options=options)
     if invoice is None:
         raise NotFound("No such invoice.")
     return invoice

@@ -258,6 +258,7 @@ def test_ledger_model_random_bookkeeping_keeps_invariants(app):
             max_examples=50 if BACKEND == "sqlite" else 30,  # PostgreSQL steps cost more
             stateful_step_count=50,
             deadline=None,
+            print_blob=True,  # a failure prints @reproduce_failure(...) to replay it exactly
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )
