@@ -120,5 +120,5 @@ ACCESS: dict[str, dict[str, int]] = {
     "api-service-orders.show": row(401, 401, 401, 401, 401),
     "api-service-orders.start": row(401, 401, 401, 401, 401),
 }
-# fmt: on
 from tests.web.access_table_field import FIELD_ACCESS; ACCESS.update(FIELD_ACCESS)  # noqa: E402, E702, I001
+# fmt: on
