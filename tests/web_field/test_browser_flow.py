@@ -1,9 +1,10 @@
 """The whole field flow in a real browser at tablet size: a technician times, adds a part,
 writes the report, collects a signature and marks done; the dispatcher closes the order and
-makes the invoice from the queue. Screenshots of the main screens go to docs/images/."""
+makes the invoice from the queue. With FIELDPOST_SCREENSHOTS=1, screenshots of the main screens go to docs/images/."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -99,6 +100,10 @@ def _seed(server: Live) -> dict[str, Any]:
 
 
 def _shot(page: Any, name: str) -> None:
+    """Screenshots for the docs, only when asked (FIELDPOST_SCREENSHOTS=1): a normal test
+    run leaves the source tree untouched."""
+    if not os.environ.get("FIELDPOST_SCREENSHOTS"):
+        return
     IMAGES.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(IMAGES / name), full_page=False)
 
