@@ -1,6 +1,7 @@
 """The whole field flow in a real browser at tablet size: a technician times, adds a part,
 writes the report, collects a signature and marks done; the dispatcher closes the order and
-makes the invoice from the queue. With FIELDPOST_SCREENSHOTS=1, screenshots of the main screens go to docs/images/."""
+makes the invoice from the queue; the bookkeeper posts it, takes two payments and credits a
+part. With FIELDPOST_SCREENSHOTS=1, screenshots of the main screens go to docs/images/."""
 
 from __future__ import annotations
 
