@@ -104,6 +104,10 @@ def update_item(actor: Any, item_id: int, **values: Any) -> CatalogItem:
     item = get_item(item_id)
     errors = Errors()
     clean = clean_item_values(values, errors, creating=False)
+    if clean.get("sku") and db.session.scalar(
+        select(CatalogItem.id).where(CatalogItem.sku == clean["sku"], CatalogItem.id != item.id)
+    ):
+        errors.add("sku", "Another item has this SKU already.")
     errors.raise_if_any()
     for key, value in clean.items():
         setattr(item, key, value)
