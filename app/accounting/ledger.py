@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 
 from app.accounting.models import Account, Allocation, JournalEntry, JournalLine, Payment
 from app.accounting.posting import EntryLine, seal
@@ -17,12 +17,20 @@ from app.invoicing.models import Invoice
 ZERO = Decimal("0.00")
 
 
+# Built once and executed with parameters: statement construction is CPU on every posting.
+_INSERT_ENTRY = insert(JournalEntry.__table__).returning(JournalEntry.__table__.c.id)
+_INSERT_LINES = insert(JournalLine.__table__)
+_ACCOUNTS_BY_ROLE = select(Account.__table__.c.role, Account.__table__.c.id).where(
+    Account.__table__.c.role.in_(bindparam("roles", expanding=True))
+)
+
+
 class ChartIncomplete(DomainError):
     code = "chart_incomplete"
 
 
 def account_ids_by_role(roles: set[str]) -> dict[str, int]:
-    rows = db.session.execute(select(Account.role, Account.id).where(Account.role.in_(roles)))
+    rows = db.session.execute(_ACCOUNTS_BY_ROLE, {"roles": sorted(roles)})
     found: dict[str, int] = {role: account_id for role, account_id in rows}  # noqa: C416
     missing = roles - set(found)
     if missing:
@@ -43,8 +51,12 @@ def write_entry(
     payment_id: int | None = None,
     reverses_entry_id: int | None = None,
     actor_id: int | None = None,
-) -> JournalEntry:
-    """Insert an entry and its lines, sealed, in two statements (lines as one executemany)."""
+) -> int:
+    """Insert an entry and its lines, sealed, in two statements; return the entry's id.
+
+    Both go through Core (`INSERT ... RETURNING id`, then one executemany for the lines):
+    entries are insert-only, so nothing needs the ORM's unit of work or identity map.
+    """
     accounts = account_ids_by_role({line.role for line in lines})
     rows = [
         {
@@ -59,33 +71,33 @@ def write_entry(
         }
         for line in lines
     ]
-    entry = JournalEntry(
-        journal=journal,
-        date=entry_date,
-        description=description[:300],
-        invoice_id=invoice_id,
-        payment_id=payment_id,
-        reverses_entry_id=reverses_entry_id,
-        created_by_id=actor_id,
-        seal=seal(
-            journal,
-            entry_date,
-            description[:300],
-            [invoice_id, payment_id],
-            [
-                (r["account_id"], r["debit"], r["credit"], r["customer_id"], r["invoice_id"])
-                for r in rows
-            ],
-        ),
+    entry_seal = seal(
+        journal,
+        entry_date,
+        description[:300],
+        [invoice_id, payment_id],
+        [
+            (r["account_id"], r["debit"], r["credit"], r["customer_id"], r["invoice_id"])
+            for r in rows
+        ],
     )
-    db.session.add(entry)
-    db.session.flush()
+    entry_id: int = db.session.execute(
+        _INSERT_ENTRY,
+        {
+            "journal": journal,
+            "date": entry_date,
+            "description": description[:300],
+            "invoice_id": invoice_id,
+            "payment_id": payment_id,
+            "reverses_entry_id": reverses_entry_id,
+            "created_by_id": actor_id,
+            "seal": entry_seal,
+        },
+    ).scalar_one()
     # Core insert on the table: one executemany (the ORM's bulk insert splits the rows into
     # one statement per set of non-NULL columns).
-    db.session.execute(
-        insert(JournalLine.__table__), [{"entry_id": entry.id, **row} for row in rows]
-    )
-    return entry
+    db.session.execute(_INSERT_LINES, [{"entry_id": entry_id, **row} for row in rows])
+    return entry_id
 
 
 def allocate_to_invoice(

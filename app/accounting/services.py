@@ -10,7 +10,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounting.ledger import (
     allocate_to_invoice,
@@ -50,13 +51,14 @@ from app.invoicing.operations import (
     copy_lines,
     load_invoice,
     seal_of,
-    snapshot_customer,
     totals_of,
 )
 from app.invoicing.services import build_draft
 from app.invoicing.validation import parse_date
 
 MAX_AMOUNT = Decimal(10**11)
+# Built once: the UPDATE that freezes a posted document (SET clause from the parameters).
+_FREEZE = update(Invoice.__table__).where(Invoice.__table__.c.id == bindparam("invoice_id"))
 
 
 def can_post(invoice: Invoice, company: Company) -> list[str]:
@@ -98,34 +100,46 @@ def _figures(invoice: Invoice) -> DocumentFigures:
 
 
 def _finalise(invoice: Invoice, actor: Any) -> None:
-    """Write the entry, then draw the number last and freeze the document."""
-    series = invoice.doc_type
+    """Write the entry, then draw the number last and freeze the document.
+
+    Nothing goes through the ORM's unit of work: the entry is a Core insert and the invoice
+    is frozen by one Core UPDATE after the counter, so the counter row is held for two
+    statements. The new values are set on the loaded invoice as committed state, so callers
+    read its number, state and entry right away without another SELECT or a flush.
+    """
+    series, year = invoice.doc_type, invoice.invoice_date.year
+    actor_id = getattr(actor, "id", None)
+    customer = invoice.customer
+    values: dict[str, Any] = {
+        "billing_name": customer.name,
+        "billing_address": "\n".join(customer.address_lines),
+        "billing_vat_id": customer.vat_id,
+        "billing_email": customer.email,
+        "series": series,
+        "fiscal_year": year,
+        "state": "posted",
+        "posted_by_id": actor_id,
+        "residual": invoice.gross_total if invoice.doc_type == "invoice" else Decimal("0.00"),
+    }
     if invoice.doc_type != "proforma":
         figures = _figures(invoice)
         is_note = invoice.doc_type == "credit_note"
         lines = build_credit_note_entry(figures) if is_note else build_invoice_entry(figures)
-        entry = write_entry(
+        values["journal_entry_id"] = write_entry(
             journal="credit_notes" if is_note else "sales",
             entry_date=invoice.invoice_date,
-            description=f"{'Credit note' if is_note else 'Invoice'} to {invoice.customer.name}",
+            description=f"{'Credit note' if is_note else 'Invoice'} to {customer.name}",
             lines=lines,
             invoice_id=invoice.id,
-            actor_id=getattr(actor, "id", None),
+            actor_id=actor_id,
         )
-        invoice.journal_entry_id = entry.id
-    # One UPDATE, after the counter, freezes the document: no autoflush may write before,
-    # and everything the seal reads is loaded before the counter row is taken.
-    with db.session.no_autoflush:
-        snapshot_customer(invoice)
-        _ = (invoice.lines, invoice.taxes)
-        sequence, number = draw_number(series, invoice.invoice_date.year)
-        invoice.series, invoice.fiscal_year = series, invoice.invoice_date.year
-        invoice.sequence, invoice.number = sequence, number
-        invoice.state = "posted"
-        invoice.posted_at = utcnow()
-        invoice.posted_by_id = getattr(actor, "id", None)
-        invoice.residual = invoice.gross_total if invoice.doc_type == "invoice" else Decimal("0.00")
-        invoice.seal = seal_of(invoice)
+    values["sequence"], values["number"] = draw_number(series, year)
+    values["posted_at"] = utcnow()
+    for key, value in values.items():
+        set_committed_value(invoice, key, value)
+    values["seal"] = seal_of(invoice)
+    set_committed_value(invoice, "seal", values["seal"])
+    db.session.execute(_FREEZE, {"invoice_id": invoice.id, **values})
 
 
 @use_case
@@ -198,7 +212,7 @@ def register_payment(
     )
     db.session.add(payment)
     db.session.flush()
-    entry = write_entry(
+    entry_id = write_entry(
         journal="cash" if method_ == "cash" else "bank",
         entry_date=day,
         description=f"Payment for {invoice.number}" + (f" ({reference_})" if reference_ else ""),
@@ -212,7 +226,7 @@ def register_payment(
         payment_id=payment.id,
         actor_id=getattr(actor, "id", None),
     )
-    payment.entry_id = entry.id
+    payment.entry_id = entry_id
     allocate_to_invoice(invoice, min(value, invoice.residual), day, payment_id=payment.id)
     if method_ == "cash":
         payment.receipt_sequence, payment.receipt_number = draw_number("receipt", day.year)
@@ -255,7 +269,7 @@ def reverse_payment(actor: Any, payment_id: int, reason: str = "") -> Payment:
         )
         for line in original.lines
     )
-    entry = write_entry(
+    entry_id = write_entry(
         journal=original.journal,
         entry_date=today,
         description=f"Reversal of payment {payment.id}" + (f": {reason}" if reason else ""),
@@ -268,7 +282,7 @@ def reverse_payment(actor: Any, payment_id: int, reason: str = "") -> Payment:
         invoice = load_invoice(invoice_id, for_update=True)
         allocate_to_invoice(invoice, -amount, today, payment_id=payment.id)
     payment.state = "reversed"
-    payment.reversal_entry_id = entry.id
+    payment.reversal_entry_id = entry_id
     payment.reversed_at = utcnow()
     payment.reversal_reason = reason
     return payment

@@ -7,7 +7,7 @@ for microseconds. Never a database SEQUENCE: its values survive a rollback and l
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, UniqueConstraint, select, update
+from sqlalchemy import Integer, String, UniqueConstraint, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -45,6 +45,24 @@ class NumberCounter(db.Model):
     last_number: Mapped[int] = mapped_column(Integer)
 
 
+_counters, _formats = NumberCounter.__table__, NumberSeries.__table__
+# Built once: the counter UPDATE with the series' format in its RETURNING.
+_DRAW = (
+    update(_counters)
+    .where(_counters.c.series == bindparam("draw_code"), _counters.c.year == bindparam("draw_year"))
+    .values(last_number=_counters.c.last_number + 1)
+    .returning(
+        _counters.c.last_number,
+        select(_formats.c.prefix_template)
+        .where(_formats.c.code == bindparam("draw_code"))
+        .scalar_subquery(),
+        select(_formats.c.padding)
+        .where(_formats.c.code == bindparam("draw_code"))
+        .scalar_subquery(),
+    )
+)
+
+
 def get_series(code: str) -> NumberSeries:
     series = db.session.get(NumberSeries, code)
     if series is None:
@@ -73,19 +91,22 @@ def _ensure_counter(code: str, year: int, start_number: int) -> None:
 
 
 def draw_number(code: str, year: int) -> tuple[int, str]:
-    """Take the next number of (series, year). Call last in the transaction, then commit."""
-    series = get_series(code)
-    stmt = (
-        update(NumberCounter)
-        .where(NumberCounter.series == code, NumberCounter.year == year)
-        .values(last_number=NumberCounter.last_number + 1)
-        .returning(NumberCounter.last_number)
-    )
-    sequence = db.session.execute(stmt).scalar()
-    if sequence is None:
-        _ensure_counter(code, year, series.start_number)
-        sequence = db.session.execute(stmt).scalar_one()
-    return sequence, format_number(series, year, sequence)
+    """Take the next number of (series, year). Call last in the transaction, then commit.
+
+    One statement: the counter `UPDATE ... RETURNING` also returns the series' format, read
+    while the counter row is held, so no cached format can go stale.
+    """
+    stmt, params = _DRAW, {"draw_code": code, "draw_year": year}
+    row = db.session.execute(stmt, params).first()
+    if row is None:  # first number of this (series, year)
+        _ensure_counter(code, year, get_series(code).start_number)
+        row = db.session.execute(stmt, params).one()
+    sequence, prefix_template, padding = row
+    if prefix_template is None:  # the series was never set up: it gets the default format
+        series = get_series(code)
+        prefix_template, padding = series.prefix_template, series.padding
+    prefix = str(prefix_template).replace("{year}", str(year))
+    return sequence, f"{prefix}{sequence:0{padding}d}"
 
 
 def peek_next_number(code: str, year: int) -> str:
