@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
 from app.company.services import get_company
@@ -149,3 +150,25 @@ def parse_instant(value: Any, field: str, errors: Errors) -> datetime | None:
 
 def company_zone() -> ZoneInfo:
     return ZoneInfo(get_company().timezone)
+
+
+def insert_once(row: Any) -> Any:
+    """Insert a row carrying a tablet's client id, in a savepoint.
+
+    A concurrent replay with the same client id loses the race on the unique index and gets
+    the winner's row instead of an error, so a retried submission never duplicates work.
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        model = type(row)
+        stored = (
+            db.session.scalar(select(model).where(model.client_id == row.client_id))
+            if row.client_id is not None
+            else None
+        )
+        if stored is None:
+            raise
+        return stored
+    return row

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from app.catalog.models import CatalogItem
 from app.company.services import get_company
@@ -23,6 +22,7 @@ from app.service_orders.models import PartUsage, ServiceOrder
 from app.service_orders.operations import (
     OFFICE_ROLES,
     ensure_work_open,
+    insert_once,
     is_technician,
     load_order,
     mark_work_changed,
@@ -66,18 +66,6 @@ def _replayed(actor: Any, client_id: str | None) -> PartUsage | None:
     usage = db.session.scalar(select(PartUsage).where(PartUsage.client_id == client_id))
     if usage is not None:
         load_order(actor, usage.order_id)
-    return usage
-
-
-def _insert(usage: PartUsage) -> PartUsage:
-    try:
-        with db.session.begin_nested():
-            db.session.add(usage)
-    except IntegrityError:
-        stored = db.session.scalar(select(PartUsage).where(PartUsage.client_id == usage.client_id))
-        if usage.client_id is None or stored is None:
-            raise
-        return stored
     return usage
 
 
@@ -176,7 +164,7 @@ def add_part(
         created_by_id=actor.id,
         **values,
     )
-    return _insert(usage)
+    return insert_once(usage)
 
 
 def get_part_usage(actor: Any, usage_id: Any) -> PartUsage:
@@ -243,7 +231,7 @@ def return_part(
         note=str(note or "").strip()[:2000],
         created_by_id=actor.id,
     )
-    return _insert(usage)
+    return insert_once(usage)
 
 
 @use_case

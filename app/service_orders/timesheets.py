@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
 from app.catalog.models import RATE_KINDS
@@ -26,6 +25,7 @@ from app.service_orders.models import ServiceOrder, TimeEntry
 from app.service_orders.operations import (
     company_zone,
     ensure_work_open,
+    insert_once,
     is_technician,
     load_order,
     load_technician,
@@ -136,22 +136,6 @@ def _serialize(technician_id: int) -> None:
     )
 
 
-def _insert(entry: TimeEntry) -> TimeEntry:
-    """Insert in a savepoint: a concurrent replay with the same client id loses the race on
-    the unique index and gets the winner's entry instead of an error."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(entry)
-    except IntegrityError:
-        if entry.client_id is None:
-            raise
-        stored = db.session.scalar(select(TimeEntry).where(TimeEntry.client_id == entry.client_id))
-        if stored is None:
-            raise
-        return stored
-    return entry
-
-
 def _stop(entry: TimeEntry, at: datetime, errors: Errors) -> None:
     assert entry.started_at is not None
     minutes = actual_minutes(int((at - entry.started_at).total_seconds()))
@@ -214,7 +198,7 @@ def start_timer(
         note=str(note or "").strip()[:2000],
         created_by_id=actor.id,
     )
-    return _insert(entry)
+    return insert_once(entry)
 
 
 @use_case
@@ -352,7 +336,7 @@ def log_time(
         note=str(note or "").strip()[:2000],
         created_by_id=actor.id,
     )
-    return _insert(entry)
+    return insert_once(entry)
 
 
 def get_time_entry(actor: Any, entry_id: Any) -> TimeEntry:
