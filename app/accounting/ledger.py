@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import func, insert, select
 
 from app.accounting.models import Account, Allocation, JournalEntry, JournalLine, Payment
 from app.accounting.posting import EntryLine, seal
@@ -20,8 +20,10 @@ ZERO = Decimal("0.00")
 # Built once and executed with parameters: statement construction is CPU on every posting.
 _INSERT_ENTRY = insert(JournalEntry.__table__).returning(JournalEntry.__table__.c.id)
 _INSERT_LINES = insert(JournalLine.__table__)
-_ACCOUNTS_BY_ROLE = select(Account.__table__.c.role, Account.__table__.c.id).where(
-    Account.__table__.c.role.in_(bindparam("roles", expanding=True))
+# All accounts that carry a role (a handful): a fixed statement, compiled once, where an
+# IN list of the roles asked for would be re-rendered on every posting.
+_ACCOUNTS_WITH_ROLES = select(Account.__table__.c.role, Account.__table__.c.id).where(
+    Account.__table__.c.role.is_not(None)
 )
 
 
@@ -30,8 +32,8 @@ class ChartIncomplete(DomainError):
 
 
 def account_ids_by_role(roles: set[str]) -> dict[str, int]:
-    rows = db.session.execute(_ACCOUNTS_BY_ROLE, {"roles": sorted(roles)})
-    found: dict[str, int] = {role: account_id for role, account_id in rows}  # noqa: C416
+    rows = db.session.connection().execute(_ACCOUNTS_WITH_ROLES)
+    found = {role: account_id for role, account_id in rows if role in roles}
     missing = roles - set(found)
     if missing:
         raise ChartIncomplete(
@@ -81,7 +83,8 @@ def write_entry(
             for r in rows
         ],
     )
-    entry_id: int = db.session.execute(
+    connection = db.session.connection()
+    entry_id: int = connection.execute(
         _INSERT_ENTRY,
         {
             "journal": journal,
@@ -96,7 +99,7 @@ def write_entry(
     ).scalar_one()
     # Core insert on the table: one executemany (the ORM's bulk insert splits the rows into
     # one statement per set of non-NULL columns).
-    db.session.execute(_INSERT_LINES, [{"entry_id": entry_id, **row} for row in rows])
+    connection.execute(_INSERT_LINES, [{"entry_id": entry_id, **row} for row in rows])
     return entry_id
 
 

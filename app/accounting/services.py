@@ -6,12 +6,13 @@ and draws the number last, so the per-series counter row is held only until comm
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounting.ledger import (
     allocate_to_invoice,
@@ -29,9 +30,9 @@ from app.accounting.posting import (
     reverse_lines,
 )
 from app.company.models import Company
-from app.company.services import ensure_open_period, get_company
+from app.company.services import PostingRules, ensure_open_period, get_company, posting_rules
 from app.core import clock
-from app.core.db import use_case, utcnow
+from app.core.db import reloadable, use_case, utcnow
 from app.core.errors import (
     DomainError,
     Errors,
@@ -45,11 +46,14 @@ from app.core.money import InvalidNumber, money, to_decimal
 from app.core.numbering import draw_number
 from app.extensions import db
 from app.invoicing import events
+from app.invoicing.calculations import Totals
 from app.invoicing.models import Invoice, InvoiceLine
 from app.invoicing.operations import (
+    PostingDraft,
     build_credit_note,
     copy_lines,
     load_invoice,
+    read_for_posting,
     seal_of,
     totals_of,
 )
@@ -61,7 +65,20 @@ MAX_AMOUNT = Decimal(10**11)
 _FREEZE = update(Invoice.__table__).where(Invoice.__table__.c.id == bindparam("invoice_id"))
 
 
-def can_post(invoice: Invoice, company: Company) -> list[str]:
+class PostingCheckable(Protocol):
+    state: str
+    doc_type: str
+    invoice_date: date
+    gross_total: Decimal
+
+    @property
+    def lines(self) -> Sequence[object]: ...
+
+    @property
+    def customer(self) -> Any: ...
+
+
+def can_post(invoice: PostingCheckable, company: Company | PostingRules) -> list[str]:
     """Why `invoice` cannot be posted yet (empty when it can)."""
     problems = []
     if invoice.state != "draft":
@@ -84,76 +101,96 @@ def can_post(invoice: Invoice, company: Company) -> list[str]:
     return problems
 
 
-def _figures(invoice: Invoice) -> DocumentFigures:
-    totals = totals_of(invoice)
-    if totals.gross != invoice.gross_total:  # stored totals must be what the lines say
-        raise DomainError(f"{invoice.title}: stored totals differ from its lines.")
-    return DocumentFigures(
-        customer_id=invoice.customer_id,
-        document_id=invoice.id,
-        due_date=invoice.due_date,
+def _checked_totals(draft: PostingDraft) -> Totals:
+    """The totals from the lines, which must be exactly the stored ones."""
+    totals: Totals = totals_of(draft)
+    stored = (
+        draft.subtotal,
+        draft.discount_total,
+        draft.net_total,
+        draft.vat_total,
+        draft.gross_total,
+    )
+    if stored != (totals.subtotal, totals.discount, totals.net, totals.vat, totals.gross):
+        raise DomainError(f"{draft.title}: stored totals differ from its lines.")
+    return totals
+
+
+def _write_document_entry(draft: PostingDraft, totals: Totals, actor_id: int | None) -> int:
+    figures = DocumentFigures(
+        customer_id=draft.customer_id,
+        document_id=draft.id,
+        due_date=draft.due_date,
         gross=totals.gross,
         revenue_by_kind=totals.revenue_by_kind,
         vat_by_rate={t.rate: t.amount for t in totals.taxes},
-        label=invoice.title,
+        label=draft.title,
+    )
+    is_note = draft.doc_type == "credit_note"
+    return write_entry(
+        journal="credit_notes" if is_note else "sales",
+        entry_date=draft.invoice_date,
+        description=f"{'Credit note' if is_note else 'Invoice'} to {draft.customer.name}",
+        lines=build_credit_note_entry(figures) if is_note else build_invoice_entry(figures),
+        invoice_id=draft.id,
+        actor_id=actor_id,
     )
 
 
-def _finalise(invoice: Invoice, actor: Any) -> None:
-    """Write the entry, then draw the number last and freeze the document.
+def _finalise(draft: PostingDraft, actor: Any) -> None:
+    """Write the entry, let listeners act, then draw the number last and freeze the document.
 
-    Nothing goes through the ORM's unit of work: the entry is a Core insert and the invoice
-    is frozen by one Core UPDATE after the counter, so the counter row is held for two
-    statements. The new values are set on the loaded invoice as committed state, so callers
-    read its number, state and entry right away without another SELECT or a flush.
+    Nothing goes through the ORM's unit of work: the entry is a Core insert and the document
+    is frozen by one Core UPDATE right after the counter, so the counter row (the one row
+    every poster of the series queues on) is held for two statements and the commit.
     """
-    series, year = invoice.doc_type, invoice.invoice_date.year
+    series, year = draft.doc_type, draft.invoice_date.year
     actor_id = getattr(actor, "id", None)
-    customer = invoice.customer
+    totals = _checked_totals(draft)
     values: dict[str, Any] = {
-        "billing_name": customer.name,
-        "billing_address": "\n".join(customer.address_lines),
-        "billing_vat_id": customer.vat_id,
-        "billing_email": customer.email,
+        "billing_name": draft.customer.name,
+        "billing_address": "\n".join(draft.customer.address_lines),
+        "billing_vat_id": draft.customer.vat_id,
+        "billing_email": draft.customer.email,
         "series": series,
         "fiscal_year": year,
         "state": "posted",
         "posted_by_id": actor_id,
-        "residual": invoice.gross_total if invoice.doc_type == "invoice" else Decimal("0.00"),
+        "residual": draft.gross_total if draft.doc_type == "invoice" else Decimal("0.00"),
+        "journal_entry_id": None,
     }
-    if invoice.doc_type != "proforma":
-        figures = _figures(invoice)
-        is_note = invoice.doc_type == "credit_note"
-        lines = build_credit_note_entry(figures) if is_note else build_invoice_entry(figures)
-        values["journal_entry_id"] = write_entry(
-            journal="credit_notes" if is_note else "sales",
-            entry_date=invoice.invoice_date,
-            description=f"{'Credit note' if is_note else 'Invoice'} to {customer.name}",
-            lines=lines,
-            invoice_id=invoice.id,
-            actor_id=actor_id,
-        )
+    if draft.doc_type != "proforma":
+        values["journal_entry_id"] = _write_document_entry(draft, totals, actor_id)
+    events.emit("posting", invoice=draft)
     values["sequence"], values["number"] = draw_number(series, year)
     values["posted_at"] = utcnow()
-    for key, value in values.items():
-        set_committed_value(invoice, key, value)
-    values["seal"] = seal_of(invoice)
-    set_committed_value(invoice, "seal", values["seal"])
-    db.session.execute(_FREEZE, {"invoice_id": invoice.id, **values})
+    sealed = replace(
+        draft,
+        number=values["number"],
+        billing_name=values["billing_name"],
+        billing_address=values["billing_address"],
+        billing_vat_id=values["billing_vat_id"],
+        taxes=tuple(totals.taxes),
+    )
+    values["seal"] = seal_of(sealed)
+    db.session.connection().execute(_FREEZE, {"invoice_id": draft.id, **values})
 
 
 @use_case
 def post_invoice(actor: Any, invoice_id: int) -> Invoice:
-    """Validate, write the journal entry, assign the gapless number, freeze the document."""
-    invoice = load_invoice(invoice_id, for_update=True, with_lines=True)
-    if invoice.state != "draft":
-        raise InvoiceNotDraft(f"{invoice.title} is already posted.")
-    company = get_company(for_share=True)
-    problems = can_post(invoice, company)
+    """Validate, write the journal entry, assign the gapless number, freeze the document.
+
+    Returns the posted document; its attributes load on first use (posting wrote the row
+    with Core statements, so any copy the session held before is expired).
+    """
+    draft = read_for_posting(invoice_id)
+    if draft.state != "draft":
+        raise InvoiceNotDraft(f"{draft.title} is already posted.")
+    problems = can_post(draft, posting_rules())
     if problems:
         raise InvalidTransition(" ".join(problems))
-    _finalise(invoice, actor)
-    db.session.flush()
+    _finalise(draft, actor)
+    invoice = reloadable(Invoice, draft.id)
     events.emit("posted", invoice=invoice)
     return invoice
 
@@ -407,8 +444,9 @@ def issue_credit_note(
         raise OverAllocation(
             "These quantities would credit more than the invoice total.", field="lines"
         )
-    _finalise(note, actor)
-    db.session.flush()
+    db.session.flush()  # the note and its lines, for posting to read like any draft
+    _finalise(read_for_posting(note.id), actor)
+    note = reloadable(Invoice, note.id)
     allocate_to_invoice(
         original, min(note.gross_total, original.residual), today, credit_note_id=note.id
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -66,6 +67,35 @@ def get_company(*, for_update: bool = False, for_share: bool = False) -> Company
             "Set up the company first (flask demo load or the settings page)."
         )
     return company
+
+
+@dataclass(frozen=True)
+class PostingRules:
+    """The two settings every posting checks."""
+
+    vat_registered: bool
+    lock_date: date | None
+
+
+_companies = Company.__table__
+# Built once. FOR SHARE: a lock-date change (which takes the row FOR UPDATE) waits for
+# postings in flight, and a posting waits for a lock-date change, so no document lands in a
+# period that was closed while it was being posted.
+_READ_POSTING_RULES = (
+    select(_companies.c.vat_registered, _companies.c.lock_date)
+    .order_by(_companies.c.id)
+    .limit(1)
+    .with_for_update(read=True)
+)
+
+
+def posting_rules() -> PostingRules:
+    row = db.session.connection().execute(_READ_POSTING_RULES).first()
+    if row is None:
+        raise CompanyNotConfigured(
+            "Set up the company first (flask demo load or the settings page)."
+        )
+    return PostingRules(*row)
 
 
 def company_today() -> date:

@@ -14,6 +14,8 @@ from typing import Any, ParamSpec, TypeVar
 from sqlalchemy import BigInteger, DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
@@ -156,6 +158,26 @@ def use_case(fn: Callable[P, R]) -> Callable[P, R]:
         raise AssertionError("unreachable")
 
     return wrapper
+
+
+M = TypeVar("M")
+
+
+def reloadable(model: type[M], primary_key: int) -> M:
+    """The session's instance of a row a use case just wrote with Core statements.
+
+    Its attributes are expired, so the first read loads the row as written: a copy the
+    session already held is expired rather than left stale, and when it held none, no
+    SELECT is spent on a caller that may never look.
+    """
+    instance = db.session.identity_map.get(identity_key(model, primary_key))
+    if instance is not None:
+        db.session.expire(instance)
+        return instance  # type: ignore[no-any-return]
+    reference = model(id=primary_key)
+    make_transient_to_detached(reference)  # persistent-to-be, every other attribute expired
+    db.session.add(reference)
+    return reference
 
 
 def utcnow() -> datetime:

@@ -97,10 +97,11 @@ def draw_number(code: str, year: int) -> tuple[int, str]:
     while the counter row is held, so no cached format can go stale.
     """
     stmt, params = _DRAW, {"draw_code": code, "draw_year": year}
-    row = db.session.execute(stmt, params).first()
+    connection = db.session.connection()
+    row = connection.execute(stmt, params).first()
     if row is None:  # first number of this (series, year)
         _ensure_counter(code, year, get_series(code).start_number)
-        row = db.session.execute(stmt, params).one()
+        row = connection.execute(stmt, params).one()
     sequence, prefix_template, padding = row
     if prefix_template is None:  # the series was never set up: it gets the default format
         series = get_series(code)

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.catalog.models import CatalogItem
 from app.company.models import Company
@@ -26,7 +26,7 @@ from app.customers.models import Customer
 from app.extensions import db
 from app.invoicing import events
 from app.invoicing.models import Invoice
-from app.invoicing.operations import copy_lines, load_invoice, replace_lines
+from app.invoicing.operations import PostingDraft, copy_lines, load_invoice, replace_lines
 from app.invoicing.services import build_draft, delete_draft
 from app.service_orders.billing import Entry, Policy, billed_minutes, spread_hours
 from app.service_orders.models import PartUsage, ServiceOrder, TimeEntry
@@ -294,26 +294,34 @@ def detach_from_draft(actor: Any, order: ServiceOrder) -> None:
         delete_draft(actor, invoice.id)
 
 
-def _linked_orders(invoice: Invoice) -> list[ServiceOrder]:
-    return list(
-        db.session.scalars(select(ServiceOrder).where(ServiceOrder.invoice_id == invoice.id))
-    )
+_LINKED_ORDER_IDS = select(ServiceOrder.__table__.c.id).where(
+    ServiceOrder.__table__.c.invoice_id == bindparam("invoice_id")
+)
+
+
+def _linked_orders(invoice_id: int) -> list[ServiceOrder]:
+    # Most invoices come from no order: ask for ids first, load orders only when there are some.
+    db.session.flush()  # a Core read does not autoflush
+    ids = list(db.session.connection().scalars(_LINKED_ORDER_IDS, {"invoice_id": invoice_id}))
+    if not ids:
+        return []
+    return list(db.session.scalars(select(ServiceOrder).where(ServiceOrder.id.in_(ids))))
 
 
 def on_draft_deleted(invoice: Invoice, **_: Any) -> None:
     """The draft is gone: its orders return to the "requires invoicing" queue."""
-    for order in _linked_orders(invoice):
+    for order in _linked_orders(invoice.id):
         order.invoice_id = None
     db.session.flush()
 
 
-def on_posted(invoice: Invoice, **_: Any) -> None:
-    """The invoice is posted: its orders are invoiced. An order whose lines were all removed
-    from the draft before posting was not billed by it and goes back to the queue."""
+def on_posting(invoice: PostingDraft, **_: Any) -> None:
+    """The invoice is being posted: its orders are invoiced. An order whose lines were all
+    removed from the draft before posting was not billed by it and goes back to the queue."""
     if invoice.doc_type != "invoice":
         return
     billed = {line.source_order_id for line in invoice.lines}
-    for order in _linked_orders(invoice):
+    for order in _linked_orders(invoice.id):
         if order.id in billed:
             transition(order, "mark_invoiced")
             order.invoiced_at = clock.now_utc()
@@ -325,7 +333,7 @@ def on_posted(invoice: Invoice, **_: Any) -> None:
 def register_listeners() -> None:
     """Called once by create_app; listen() ignores a second registration."""
     events.listen("draft_deleted", on_draft_deleted)
-    events.listen("posted", on_posted)
+    events.listen("posting", on_posting)
 
 
 def unbilled_time_entries(order: ServiceOrder) -> list[TimeEntry]:

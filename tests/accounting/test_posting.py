@@ -9,7 +9,10 @@ import pytest
 from app.accounting.models import JournalLine
 from app.accounting.services import post_invoice
 from app.accounting.verify import verify_ledger
+from app.core.db import use_case
 from app.core.errors import InvalidTransition, InvoiceNotDraft
+from app.invoicing.models import Invoice
+from app.invoicing.operations import seal_of
 from app.invoicing.services import create_draft
 from tests.factories import CustomerFactory, UserFactory, line
 
@@ -69,3 +72,46 @@ def test_post_invoice_without_address_refused_and_no_number_drawn(session, bookk
         post_invoice(bookkeeper, draft.id)
     good = create_draft(bookkeeper, customer_id=CustomerFactory().id, lines=[line()])
     assert post_invoice(bookkeeper, good.id).number == "INV-2026-001"
+
+
+def test_posting_within_a_larger_transaction_leaves_no_stale_copy(session, bookkeeper):
+    """Posting writes the row with Core statements; a copy the session already holds must
+    read the posted document, not the draft it loaded before."""
+    draft = create_draft(bookkeeper, customer_id=CustomerFactory().id, lines=[line()])
+    held = session.get(Invoice, draft.id)
+    assert held.state == "draft"
+
+    @use_case
+    def post_and_read() -> tuple[object, ...]:
+        posted = post_invoice(bookkeeper, draft.id)  # nested: no commit expires anything
+        return posted is held, held.state, held.number, held.seal == seal_of(held)
+
+    assert post_and_read() == (True, "posted", "INV-2026-001", True)
+
+
+def test_posted_document_loads_on_first_read_when_the_session_held_none(session, bookkeeper):
+    draft = create_draft(bookkeeper, customer_id=CustomerFactory().id, lines=[line()])
+    draft_id = draft.id
+    session.expunge(draft)
+
+    @use_case
+    def post_and_read() -> tuple[object, ...]:
+        posted = post_invoice(bookkeeper, draft_id)
+        return posted.number, posted.state, len(posted.lines), posted.customer.name != ""
+
+    assert post_and_read() == ("INV-2026-001", "posted", 1, True)
+
+
+def test_draft_made_earlier_in_the_same_transaction_posts_with_its_lines(session, bookkeeper):
+    """Posting reads with Core statements, which do not autoflush: it must see what this
+    transaction changed but has not written yet."""
+    customer_id = CustomerFactory().id
+
+    @use_case
+    def draft_and_post() -> tuple[object, ...]:
+        draft = create_draft(bookkeeper, customer_id=customer_id, lines=[line("Valve", "2")])
+        posted = post_invoice(bookkeeper, draft.id)
+        return posted.number, posted.gross_total, len(posted.lines)
+
+    assert draft_and_post() == ("INV-2026-001", Decimal("246.00"), 1)
+    assert verify_ledger() == []
