@@ -36,6 +36,7 @@ from tests.conftest import PG_ADMIN_URL, Database, make_app, migrate_and_seed
 
 N = int(os.environ.get("FIELDPOST_BENCH_N", "2000"))
 POSTERS = (1, 8)
+ROUNDS = int(os.environ.get("FIELDPOST_BENCH_ROUNDS", "2"))
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 
@@ -189,8 +190,15 @@ def main() -> int:
     machine = _machine()
     rows = []
     for posters in POSTERS:
-        floor = _run(_floor_worker, posters, floor=True)
-        posting = _run(_post_worker, posters, floor=False)
+        # Floor and posting alternate, and each keeps its best round: on a shared machine a
+        # burst of other work then costs a round, not the comparison.
+        floors, postings = [], []
+        for round_ in range(1, ROUNDS + 1):
+            print(f"{posters} poster(s), round {round_} of {ROUNDS} ...", flush=True)
+            floors.append(_run(_floor_worker, posters, floor=True))
+            postings.append(_run(_post_worker, posters, floor=False))
+        floor = max(floors, key=lambda r: r["rate"])
+        posting = max(postings, key=lambda r: r["rate"])
         rows.append((posters, posting, floor))
         print(
             f"{posters} poster(s): post_invoice {posting['rate']:.0f}/s, "
@@ -204,8 +212,9 @@ def main() -> int:
         f"`python -m benchmarks.posting` on {time.strftime('%Y-%m-%d')}: {machine}.",
         f"N = {N} three-line invoices (two VAT rates, three revenue kinds: 6 journal lines",
         "each) per run, one fresh database per run. *Floor* = raw SQL doing the same writes",
-        "(entry, 6 lines, counter `UPDATE ... RETURNING`, invoice update, commit). Numbers",
-        "were exactly 1..N after every run.",
+        "(entry, 6 lines, counter `UPDATE ... RETURNING`, invoice update, commit). Floor and",
+        f"posting alternate for {ROUNDS} rounds; each keeps its best. Numbers were exactly",
+        "1..N after every run.",
         "",
         "| posters | post_invoice (inv/s) | floor (inv/s) | ratio | statements per posting |",
         "|---|---|---|---|---|",
@@ -229,14 +238,20 @@ def main() -> int:
         "`INSERT ... RETURNING id`, its lines in one executemany, and the service-order",
         "listener asking which orders the document bills.",
         "",
-        "With 8 posters on 2 cores the posting path is bound by CPU time per posting, not by",
-        "the counter: the floor does no Python work between statements. Posting therefore",
-        "reads and writes with Core statements built once per process: the draft is read as a",
-        "small record (the header, customer and line columns posting uses), which costs half",
-        "of loading the full ORM objects, and nothing goes through the unit of work. The",
-        "posted document is returned as the session's instance with its attributes expired,",
-        "so a caller that reads it loads it once and one that does not pays nothing. Nothing",
-        "is cached across transactions, so nothing can go stale.",
+        "One poster shows what posting adds per invoice over raw SQL: the checks, the totals",
+        "recomputed, the seal, and SQLAlchemy's work per statement. With 8 posters both sides",
+        "also queue on the counter row, which is held from the counter UPDATE until the commit",
+        "has reached the disk (and longer whenever the operating system deschedules its",
+        "holder), so the ratio rises. Posting keeps that window short by doing all its reading",
+        "and the journal entry before it draws the number: under the lock it only hashes the",
+        "seal in memory and freezes the document.",
+        "",
+        "Posting reads and writes with Core statements built once per process: the draft is",
+        "read as a small record (the header, customer and line columns posting uses), which",
+        "costs half of loading the full ORM objects, and nothing goes through the unit of work.",
+        "The posted document is returned as the session's instance with its attributes",
+        "expired, so a caller that reads it loads it once and one that does not pays nothing.",
+        "Nothing is cached across transactions, so nothing can go stale.",
         "",
     ]
     _write("\n".join(lines))
