@@ -215,7 +215,10 @@ def _file_version(path: str) -> str:
     """What tells a replaced logo from the old one at the same path."""
     if not path:
         return ""
-    stat = Path(path).stat()
+    try:
+        stat = Path(path).stat()
+    except OSError:  # removed since link_callback found it: xhtml2pdf will leave it out
+        return f"{path}:missing"
     return f"{path}:{stat.st_mtime_ns}:{stat.st_size}"
 
 
@@ -316,8 +319,15 @@ def _page_stamp(running_head: str, draft: bool, number: int, total: int) -> byte
     parts = [
         b"Q q\n",
         _text("FpHB", 8, TEXT_RGB, RIGHT_EDGE, FOOTER_Y, running_head, align="right"),
-        _text("FpH", 7.5, MUTED_RGB, RIGHT_EDGE, FOOTER_Y - 10, f"Page {number} of {total}",
-              align="right"),
+        _text(
+            "FpH",
+            7.5,
+            MUTED_RGB,
+            RIGHT_EDGE,
+            FOOTER_Y - 10,
+            f"Page {number} of {total}",
+            align="right",
+        ),
     ]
     if draft:
         parts.append(
@@ -343,6 +353,16 @@ def _font(writer: PdfWriter, base: str) -> IndirectObject:
         }
     )
     return writer._add_object(font)
+
+
+def _content_streams(page: DictionaryObject) -> list[Any]:
+    """The page's content streams as references, whether /Contents holds one or an array."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return []
+    if isinstance(contents.get_object(), ArrayObject):
+        return list(contents.get_object())
+    return [contents]
 
 
 def _sub_dict(parent: DictionaryObject, name: str) -> DictionaryObject:
@@ -373,12 +393,8 @@ def finish_pages(
             page_fonts[NameObject(name)] = ref
         if form is not None:
             _sub_dict(resources, "/XObject")[NameObject("/FpLetterhead")] = form
-        existing = page.get("/Contents")
-        original = list(existing.get_object()) if isinstance(
-            existing.get_object() if existing is not None else None, ArrayObject
-        ) else ([existing] if existing is not None else [])
         stamp = _stream(writer, _page_stamp(running_head, draft, number, total))
-        page[NameObject("/Contents")] = ArrayObject([opening, *original, stamp])
+        page[NameObject("/Contents")] = ArrayObject([opening, *_content_streams(page), stamp])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -445,6 +461,12 @@ def _customer_block(invoice: Invoice) -> dict[str, Any]:
     return {"name": customer.name, "lines": customer.address_lines, "vat_id": customer.vat_id}
 
 
+def _shows_reference(invoice: Invoice) -> bool:
+    """The customer's reference, unless it merely repeats the credited invoice's number."""
+    credited = invoice.credited_invoice
+    return bool(invoice.reference) and not (credited and invoice.reference == credited.number)
+
+
 def invoice_context(invoice: Invoice, company: Company) -> dict[str, Any]:
     draft = invoice.state != "posted"
     number = invoice.number or ""
@@ -464,10 +486,7 @@ def invoice_context(invoice: Invoice, company: Company) -> dict[str, Any]:
             if number and invoice.doc_type != "credit_note"
             else ""
         ),
-        "show_reference": bool(
-            invoice.reference
-            and not (invoice.credited_invoice and invoice.reference == invoice.credited_invoice.number)
-        ),
+        "show_reference": _shows_reference(invoice),
         "f": Formatter(company.locale, invoice.currency),
     }
 
