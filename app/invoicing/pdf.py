@@ -5,6 +5,7 @@ Pure rendering: no database writes. Storing the PDF of a posted document is docu
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -20,7 +21,7 @@ from typing import Any, cast
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import NumberPattern, format_currency, parse_pattern
 from flask import current_app, render_template
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -111,6 +112,12 @@ def pdf_safe(text: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=8)
+def _number_pattern(pattern: str) -> NumberPattern:
+    """Parsed once per process: format_decimal(format=...) parses it for every number."""
+    return parse_pattern(pattern)
+
+
 class Formatter:
     """Money, numbers and dates in the company's locale (Babel), safe for the PDF fonts."""
 
@@ -126,14 +133,14 @@ class Formatter:
     def number(self, value: Decimal | None, places: int = 2) -> str:
         if value is None:
             return ""
-        pattern = "#,##0." + "0" * places if places else "#,##0"
-        return pdf_safe(format_decimal(value, format=pattern, locale=self.locale))
+        pattern = _number_pattern("#,##0." + "0" * places if places else "#,##0")
+        return pdf_safe(pattern.apply(value, self.locale))
 
     def quantity(self, value: Decimal) -> str:
-        return pdf_safe(format_decimal(value.normalize(), locale=self.locale))
+        return pdf_safe(self.locale.decimal_formats[None].apply(value.normalize(), self.locale))
 
     def percent(self, value: Decimal) -> str:
-        return pdf_safe(format_decimal(value.normalize(), locale=self.locale)) + "%"
+        return self.quantity(value) + "%"
 
     def day(self, value: date | None) -> str:
         return pdf_safe(format_date(value, format="medium", locale=self.locale)) if value else ""
