@@ -249,7 +249,6 @@ class Letterhead:
     """A rendered letterhead, kept parsed: its page content decoded once, its resources
     (fonts, the logo image) copied from the same reader into each document."""
 
-    pdf: bytes
     content: bytes
     reader: PdfReader
     lock: threading.Lock
@@ -259,7 +258,7 @@ class Letterhead:
         reader = PdfReader(io.BytesIO(pdf))
         contents = reader.pages[0].get_contents()
         content = contents.get_data() if contents is not None else b""
-        return cls(pdf, content, reader, threading.Lock())
+        return cls(content, reader, threading.Lock())
 
     def as_form(self, writer: PdfWriter) -> IndirectObject:
         """The letterhead page as a form XObject in `writer`, for each page to draw first."""
