@@ -194,8 +194,9 @@ def resource_policy() -> ResourceAccessPolicy:
 
 
 class _BoundedCache:
-    """A few entries, oldest out first, safe across threads: one company's letterhead is
-    what it holds in practice, plus the previous one for a moment after a settings change."""
+    """A few entries, least recently used out first, safe across threads: one company's
+    letterhead is what it holds in practice, plus the previous one for a while after a
+    settings change."""
 
     def __init__(self, size: int) -> None:
         self._entries: OrderedDict[str, Any] = OrderedDict()
@@ -204,7 +205,10 @@ class _BoundedCache:
 
     def get(self, key: str) -> Any:
         with self._lock:
-            return self._entries.get(key)
+            if key not in self._entries:
+                return None
+            self._entries.move_to_end(key)  # recently used: the last to go
+            return self._entries[key]
 
     def put(self, key: str, value: Any) -> None:
         with self._lock:
