@@ -83,7 +83,7 @@ def test_company_rename_shows_on_the_next_pdf(session, make_invoice):
     assert "Test Services Ltd" not in after
 
 
-def test_brand_colour_change_renders_a_new_letterhead(session, make_invoice, app):
+def test_brand_colour_change_renders_a_new_letterhead(session):
     company = get_company()
     before = pdf.prepare_letterhead(pdf._company_block(company))
 
@@ -94,7 +94,7 @@ def test_brand_colour_change_renders_a_new_letterhead(session, make_invoice, app
     assert pdf.letterhead(after) is not pdf.letterhead(before)
 
 
-def test_letterhead_rendered_once_and_reused(session, make_invoice):
+def test_letterhead_rendered_once_and_reused(session):
     block = pdf._company_block(get_company())
     key = pdf.prepare_letterhead(block)
 
