@@ -55,9 +55,7 @@ class SummaryPage:
     total: int
 
 
-def invoice_summary_page(
-    *, page: int, per_page: int, today: date, **filters: Any
-) -> SummaryPage:
+def invoice_summary_page(*, page: int, per_page: int, today: date, **filters: Any) -> SummaryPage:
     """One page of document headers and the total count, in one statement (the count is a
     window over the filtered rows; only a page past the end needs a second, counting one)."""
     stmt = list_invoices(today=today, **filters)
