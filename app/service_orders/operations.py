@@ -7,11 +7,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import lazyload
 
 from app.auth.models import User
-from app.company.services import get_company
+from app.company.services import company_timezone
 from app.core import clock
 from app.core.errors import Errors, Forbidden, InvalidTransition, NotFound
 from app.extensions import db
@@ -57,15 +59,25 @@ def load_order(actor: Any, order_id: Any, *, for_update: bool = False) -> Servic
     # A locked read refreshes what this session already holds: another transaction may have
     # changed the order since it was first loaded. Only the order row is locked (not the
     # eagerly joined customer), and FOR NO KEY UPDATE lets rows referencing it be inserted.
+    # The customer is loaded when asked for, not joined: recording work rarely needs it.
     lock = {"of": ServiceOrder.__table__, "key_share": True} if for_update else None
     order = (
-        db.session.get(ServiceOrder, key, with_for_update=lock, populate_existing=for_update)
+        db.session.get(
+            ServiceOrder,
+            key,
+            with_for_update=lock,
+            populate_existing=for_update,
+            options=_LOCKED_ORDER_OPTIONS if for_update else None,
+        )
         if key
         else None
     )
     if order is None or (is_technician(actor) and not order.is_assigned_to(actor.id)):
         raise NotFound("No such service order.", field="order_id")
     return order
+
+
+_LOCKED_ORDER_OPTIONS = (lazyload(ServiceOrder.customer),)
 
 
 def transition(order: ServiceOrder, action: str) -> None:
@@ -144,31 +156,45 @@ def parse_instant(value: Any, field: str, errors: Errors) -> datetime | None:
         errors.add(field, "Enter a date and time as YYYY-MM-DDTHH:MM.")
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(get_company().timezone))
+        value = value.replace(tzinfo=ZoneInfo(company_timezone()))
     return value
 
 
 def company_zone() -> ZoneInfo:
-    return ZoneInfo(get_company().timezone)
+    return ZoneInfo(company_timezone())
 
 
 def insert_once(row: Any) -> Any:
-    """Insert a row carrying a tablet's client id, in a savepoint.
+    """Insert a row carrying a tablet's client id, unless that client id is already stored.
 
-    A concurrent replay with the same client id loses the race on the unique index and gets
-    the winner's row instead of an error, so a retried submission never duplicates work.
+    INSERT ... ON CONFLICT (client_id) DO NOTHING RETURNING the row: a concurrent replay
+    with the same client id waits for the winner on the unique index and then gets the
+    winner's row instead of an error, so a retried submission never duplicates work. One
+    statement, no savepoint; the returned object is the session's, with every column loaded.
     """
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:
-        model = type(row)
-        stored = (
-            db.session.scalar(select(model).where(model.client_id == row.client_id))
-            if row.client_id is not None
-            else None
-        )
-        if stored is None:
-            raise
-        return stored
-    return row
+    model = type(row)
+    values = {
+        attribute.key: getattr(row, attribute.key)
+        for attribute in sa_inspect(model).column_attrs
+        if attribute.key in row.__dict__
+    }
+    stmt = (
+        _dialect_insert()(model)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["client_id"])
+        .returning(model)
+    )
+    inserted = db.session.scalars(stmt).first()
+    if inserted is not None:
+        return inserted
+    stored = db.session.scalar(select(model).where(model.client_id == values.get("client_id")))
+    if stored is None:  # no client id, so no conflict on it: cannot happen, say so loudly
+        raise AssertionError(f"{model.__name__} insert returned no row")
+    return stored
+
+
+def _dialect_insert() -> Any:
+    """The INSERT construct that knows ON CONFLICT for the database in use."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
