@@ -113,17 +113,17 @@ def prepare(url: str, clients: int) -> dict:
     }
 
 
-def _serve(module: str, port: int, url: str, workers: int) -> subprocess.Popen:
+def gunicorn_options(workers: int, threads: int) -> list[str]:
+    """The one gunicorn configuration both the floor and the API run under."""
+    return ["-w", str(workers), "-k", "gthread", "--threads", str(threads)]
+
+
+def _serve(module: str, port: int, url: str, workers: int, threads: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "benchmark-secret-key"}
     process = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
-            "-w",
-            str(workers),
-            "-k",
-            "gthread",
-            "--threads",
-            "4",
+            *gunicorn_options(workers, threads),
             "-b",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -197,12 +197,54 @@ def _request(kind: str, setup: dict, number: int, sent: int) -> tuple[str, str, 
     return "POST", f"/api/v1/service-orders/{tech['order_id']}/time-entries", body, headers
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(match) -> float:  # type: ignore[no-untyped-def]
+    """User + system CPU of every live process whose /proc stat fields satisfy `match`."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if match(name, int(fields[2])):  # fields[2]: the process group
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
+
+
+def server_cpu(server_pid: int) -> float:
+    """CPU used so far by one gunicorn server: its master and workers (one process group)."""
+    return _cpu_seconds(lambda _name, group: group == server_pid)
+
+
+def database_cpu() -> float:
+    """CPU used so far by every PostgreSQL process on the machine (other databases too)."""
+    return _cpu_seconds(lambda name, _group: name.startswith("postgres"))
+
+
 def measure(kind: str, port: int, seconds: float, clients: int, setup: dict) -> list:
     """One timed round of `kind`: every client's latencies, errors and request count."""
     return _run_pool(kind, port, seconds, clients, setup)
 
 
-def summarise(kind: str, rounds: list[list], seconds: float) -> dict:
+def measure_with_cpu(
+    kind: str, port: int, server_pid: int, seconds: float, clients: int, setup: dict
+) -> tuple[list, float, float]:
+    """A round of `kind` and the server's and the database's CPU seconds during it."""
+    server_before, database_before = server_cpu(server_pid), database_cpu()
+    results = measure(kind, port, seconds, clients, setup)
+    return results, server_cpu(server_pid) - server_before, database_cpu() - database_before
+
+
+def summarise(kind: str, measured: list[tuple[list, float, float]], seconds: float) -> dict:
+    rounds = [results for results, _, _ in measured]
+    server_seconds = sum(server for _, server, _ in measured)
+    database_seconds = sum(database for _, _, database in measured)
     results = [r for round_ in rounds for r in round_]
     latencies = sorted(x for lat, _, _ in results for x in lat)
     count = len(latencies)
@@ -213,6 +255,8 @@ def summarise(kind: str, rounds: list[list], seconds: float) -> dict:
         "rps": count / (seconds * len(rounds)),
         "p50_ms": latencies[count // 2] * 1000,
         "p99_ms": latencies[min(count - 1, int(count * 0.99))] * 1000,
+        "server_cpu_ms": server_seconds * 1000 / count,
+        "database_cpu_ms": database_seconds * 1000 / count,
     }
 
 
@@ -222,7 +266,12 @@ def _run_pool(kind: str, port: int, seconds: float, clients: int, setup: dict) -
 
 
 def write_results(
-    rows: list[dict], clients: int, seconds: float, rounds: int, workers: int, load: str
+    rows: list[dict],
+    clients: int,
+    seconds: float,
+    rounds: int,
+    server: tuple[int, int],
+    load: str,
 ) -> str:
     floor = rows[0]
     lines = [
@@ -231,15 +280,17 @@ def write_results(
         f"`python -m benchmarks.api`: {clients} concurrent clients (separate processes, "
         "keep-alive), "
         f"{rounds} interleaved rounds of {seconds:g} s per operation after a warm-up, "
-        f"gunicorn `-w {workers} -k gthread "
-        f"--threads 4` on PostgreSQL, {os.cpu_count()} CPU cores shared by clients, server and "
+        f"floor and API both under gunicorn `{' '.join(gunicorn_options(*server))}` "
+        f"on PostgreSQL, {os.cpu_count()} CPU cores shared by clients, server and "
         "database. Floor: a bare Flask endpoint doing one indexed SELECT, measured in the same "
         "run. Targets: throughput >= 50 % of the floor, p99 <= 3x the floor's p99. "
+        "CPU per request: user + system time of the gunicorn master and workers, and of every "
+        "PostgreSQL process on the machine, over the timed rounds, divided by the requests. "
         f"Load average of the machine (other work included) at start and end: {load}.",
         "",
-        "| operation | req/s | p50 ms | p99 ms | errors | throughput vs floor | p99 vs floor "
-        "| target |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| operation | req/s | p50 ms | p99 ms | errors | server CPU ms/req "
+        "| PostgreSQL CPU ms/req | throughput vs floor | p99 vs floor | target |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     names = {
         "floor": "floor: bare Flask, one indexed SELECT",
@@ -252,7 +303,8 @@ def write_results(
         met = "-" if row is floor else ("met" if ratio >= 0.5 and p99 <= 3 else "MISSED")
         lines.append(
             f"| {names[row['kind']]} | {row['rps']:.0f} | {row['p50_ms']:.1f} | "
-            f"{row['p99_ms']:.1f} | {row['errors']} | {ratio:.0%} | {p99:.1f}x | {met} |"
+            f"{row['p99_ms']:.1f} | {row['errors']} | {row['server_cpu_ms']:.2f} | "
+            f"{row['database_cpu_ms']:.2f} | {ratio:.0%} | {p99:.1f}x | {met} |"
         )
     lines += [
         "",
@@ -291,6 +343,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5, help="per round and operation")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--threads", type=int, default=4, help="per gunicorn worker")
     parser.add_argument("--no-write", action="store_true")
     options = parser.parse_args()
     name = f"fieldpost_bench_api_{uuid.uuid4().hex[:8]}"
@@ -298,26 +352,34 @@ def main() -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
     url = _pg_url(name)
     servers = []
-    workers = 2 * (os.cpu_count() or 1)
+    server = (options.workers, options.threads)
     load_before = os.getloadavg()[0]
     try:
         print("Preparing the database...", file=sys.stderr)
         setup = prepare(url, options.clients)
-        servers.append(_serve("benchmarks.floor_app:app", PORT_FLOOR, url, workers))
-        servers.append(_serve("wsgi:app", PORT_API, url, workers))
-        kinds = (("floor", PORT_FLOOR), ("time_entry", PORT_API), ("invoices", PORT_API))
-        for kind, port in kinds:  # warm-up: connections, caches
+        floor = _serve("benchmarks.floor_app:app", PORT_FLOOR, url, *server)
+        servers.append(floor)
+        api = _serve("wsgi:app", PORT_API, url, *server)
+        servers.append(api)
+        kinds = (
+            ("floor", PORT_FLOOR, floor.pid),
+            ("time_entry", PORT_API, api.pid),
+            ("invoices", PORT_API, api.pid),
+        )
+        for kind, port, _ in kinds:  # warm-up: connections, caches
             measure(kind, port, 1.5, options.clients, setup)
         # Interleaved rounds, so load from anything else on the machine hits all alike.
-        rounds: dict[str, list] = {kind: [] for kind, _ in kinds}
+        rounds: dict[str, list] = {kind: [] for kind, _, _ in kinds}
         for number in range(options.rounds):
-            for kind, port in kinds:
+            for kind, port, pid in kinds:
                 print(f"Round {number + 1}: {kind}...", file=sys.stderr)
-                rounds[kind].append(measure(kind, port, options.seconds, options.clients, setup))
-        rows = [summarise(kind, rounds[kind], options.seconds) for kind, _ in kinds]
+                rounds[kind].append(
+                    measure_with_cpu(kind, port, pid, options.seconds, options.clients, setup)
+                )
+        rows = [summarise(kind, rounds[kind], options.seconds) for kind, _, _ in kinds]
         load = f"{load_before:.1f} -> {os.getloadavg()[0]:.1f}"
         section = write_results(
-            rows, options.clients, options.seconds, options.rounds, workers, load
+            rows, options.clients, options.seconds, options.rounds, server, load
         )
         print(section)
         if not options.no_write:
