@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import bindparam, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import lazyload
 
@@ -17,7 +17,7 @@ from app.company.services import company_timezone
 from app.core import clock
 from app.core.errors import Errors, Forbidden, InvalidTransition, NotFound
 from app.extensions import db
-from app.service_orders.models import ServiceOrder
+from app.service_orders.models import ServiceOrder, order_technicians
 from app.service_orders.states import (
     OFFICE_EDIT_STATES,
     STATE_LABELS,
@@ -72,12 +72,26 @@ def load_order(actor: Any, order_id: Any, *, for_update: bool = False) -> Servic
         if key
         else None
     )
-    if order is None or (is_technician(actor) and not order.is_assigned_to(actor.id)):
+    if order is None or (is_technician(actor) and not is_assigned(order, actor.id)):
         raise NotFound("No such service order.", field="order_id")
     return order
 
 
 _LOCKED_ORDER_OPTIONS = (lazyload(ServiceOrder.customer),)
+_IS_ASSIGNED = select(order_technicians.c.user_id).where(
+    order_technicians.c.order_id == bindparam("order_id"),
+    order_technicians.c.user_id == bindparam("user_id"),
+)
+
+
+def is_assigned(order: ServiceOrder, user_id: int) -> bool:
+    """Whether the user works on the order: the technicians the session holds if it loaded
+    them (changes not yet written count), else one lookup on the assignment's primary key
+    instead of loading every assigned user."""
+    if "technicians" in order.__dict__:
+        return order.is_assigned_to(user_id)
+    found = db.session.execute(_IS_ASSIGNED, {"order_id": order.id, "user_id": user_id})
+    return found.first() is not None
 
 
 def transition(order: ServiceOrder, action: str) -> None:
