@@ -3,6 +3,7 @@ access checks, role checks, state transitions and input parsing."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import lazyload, make_transient_to_detached
 
 from app.auth.models import User
 from app.company.services import company_timezone
@@ -181,34 +182,37 @@ def company_zone() -> ZoneInfo:
 def insert_once(row: Any) -> Any:
     """Insert a row carrying a tablet's client id, unless that client id is already stored.
 
-    INSERT ... ON CONFLICT (client_id) DO NOTHING RETURNING the row: a concurrent replay
-    with the same client id waits for the winner on the unique index and then gets the
-    winner's row instead of an error, so a retried submission never duplicates work. One
-    statement, no savepoint; the returned object is the session's, with every column loaded.
+    INSERT ... ON CONFLICT (client_id) DO NOTHING RETURNING every column: a concurrent
+    replay with the same client id waits for the winner on the unique index and then gets
+    the winner's row instead of an error, so a retried submission never duplicates work. One
+    Core statement, no savepoint and no unit of work; the row is then handed to the session
+    as a persistent object with every column loaded.
     """
     model = type(row)
+    mapper = sa_inspect(model)
+    table = mapper.local_table
     values = {
-        attribute.key: getattr(row, attribute.key)
-        for attribute in sa_inspect(model).column_attrs
+        attribute.columns[0].key: getattr(row, attribute.key)
+        for attribute in mapper.column_attrs
         if attribute.key in row.__dict__
     }
-    stmt = (
-        _dialect_insert()(model)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=["client_id"])
-        .returning(model)
+    dialect = db.session.get_bind().dialect.name
+    inserted = db.session.execute(_insert_unless_stored(dialect, table), values).first()
+    if inserted is None:
+        return db.session.scalar(select(model).where(model.client_id == values["client_id"]))
+    columns = inserted._mapping
+    stored = model(
+        **{attribute.key: columns[attribute.columns[0].key] for attribute in mapper.column_attrs}
     )
-    inserted = db.session.scalars(stmt).first()
-    if inserted is not None:
-        return inserted
-    stored = db.session.scalar(select(model).where(model.client_id == values.get("client_id")))
-    if stored is None:  # no client id, so no conflict on it: cannot happen, say so loudly
-        raise AssertionError(f"{model.__name__} insert returned no row")
+    make_transient_to_detached(stored)  # as if loaded: every column present, nothing pending
+    db.session.add(stored)
     return stored
 
 
-def _dialect_insert() -> Any:
-    """The INSERT construct that knows ON CONFLICT for the database in use."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert
-    return sqlite.insert
+@functools.cache
+def _insert_unless_stored(dialect: str, table: Any) -> Any:
+    """Built once per table: the values come as parameters of each execution."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(table).on_conflict_do_nothing(index_elements=["client_id"]).returning(*table.columns)
+    )
