@@ -113,13 +113,20 @@ def _overlap(technician_id: int, start: datetime, end: datetime, exclude: int | 
     return db.session.scalars(stmt.limit(1)).first()
 
 
+# Built once (every time entry runs them); ids start at 1, so excluding id 0 excludes nothing.
+_DAY_TOTAL = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
+    TimeEntry.technician_id == bindparam("technician_id"),
+    TimeEntry.work_date == bindparam("day"),
+    TimeEntry.id != bindparam("exclude"),
+)
+_LOCK_TECHNICIAN = (
+    select(User.id).where(User.id == bindparam("technician_id")).with_for_update(key_share=True)
+)
+
+
 def _day_total(technician_id: int, day: date, exclude: int | None) -> int:
-    stmt = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
-        TimeEntry.technician_id == technician_id, TimeEntry.work_date == day
-    )
-    if exclude is not None:
-        stmt = stmt.where(TimeEntry.id != exclude)
-    return int(db.session.scalar(stmt) or 0)
+    parameters = {"technician_id": technician_id, "day": day, "exclude": exclude or 0}
+    return int(db.session.scalar(_DAY_TOTAL, parameters) or 0)
 
 
 def _check_day(
@@ -144,9 +151,7 @@ def _serialize(technician_id: int) -> None:
     and single-timer checks see what the previous writer committed. FOR NO KEY UPDATE leaves
     inserts that merely reference the user unblocked. (SQLite's BEGIN IMMEDIATE already
     serializes writers.)"""
-    db.session.execute(
-        select(User.id).where(User.id == technician_id).with_for_update(key_share=True)
-    )
+    db.session.execute(_LOCK_TECHNICIAN, {"technician_id": technician_id})
 
 
 def _stop(entry: TimeEntry, at: datetime, errors: Errors) -> None:
