@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, func, select, type_coerce
 from sqlalchemy.engine import Row
 
 from app.core.states import display_status
@@ -34,10 +34,11 @@ SUMMARY_COLUMNS = (
     Invoice.due_date,
     Invoice.currency,
     Invoice.reference,
-    Invoice.net_total,
-    Invoice.vat_total,
-    Invoice.gross_total,
-    Invoice.residual,
+    # Stored cents, read as integers and written out by `_cents`: no Decimal per value.
+    type_coerce(Invoice.net_total, BigInteger),
+    type_coerce(Invoice.vat_total, BigInteger),
+    type_coerce(Invoice.gross_total, BigInteger),
+    type_coerce(Invoice.residual, BigInteger),
     Invoice.journal_entry_id,
     Invoice.credited_invoice_id,
     Invoice.created_at,
@@ -76,6 +77,12 @@ def invoice_summary_page(*, page: int, per_page: int, today: date, **filters: An
     return SummaryPage(rows=rows, page=page, per_page=per_page, total=total)
 
 
+def _cents(value: int) -> str:
+    """Integer cents as the API's decimal string: 12345 -> "123.45", -5 -> "-0.05"."""
+    sign, whole = ("-", -value) if value < 0 else ("", value)
+    return f"{sign}{whole // 100}.{whole % 100:02d}"
+
+
 def _iso(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -109,7 +116,7 @@ def summary_json(row: Row[Any], today: date) -> dict[str, Any]:
         doc_type == "invoice"
         and state == "posted"
         and payment_state in ("unpaid", "partial")
-        and residual > 0
+        and residual > 0  # cents
         and today > due_date
     )
     status = display_status(
@@ -132,10 +139,10 @@ def summary_json(row: Row[Any], today: date) -> dict[str, Any]:
         "due_date": due_date.isoformat(),
         "currency": currency,
         "reference": reference,
-        "net_total": str(net_total),
-        "vat_total": str(vat_total),
-        "gross_total": str(gross_total),
-        "residual": str(residual),
+        "net_total": _cents(net_total),
+        "vat_total": _cents(vat_total),
+        "gross_total": _cents(gross_total),
+        "residual": _cents(residual),
         "journal_entry_id": journal_entry_id,
         "credited_invoice_id": credited_invoice_id,
         "created_at": _iso(created_at),

@@ -77,9 +77,13 @@ def test_list_invoices_filters_by_status_and_customer(books, customer, posted_in
 def test_list_items_are_summaries_that_agree_with_each_document(books, customer, posted_invoice):
     draft = books.post("/api/v1/invoices", invoice_body(customer.id)).json
     books.post(f"/api/v1/invoices/{posted_invoice['id']}/payments", {"amount": "20.00"})
-    listed = books.get(f"/api/v1/invoices?customer_id={customer.id}&sort=id")
+    credit = books.post(
+        f"/api/v1/invoices/{posted_invoice['id']}/credit-notes", {"reason": "Goodwill"}
+    ).json
+    listed = books.get(f"/api/v1/invoices?customer_id={customer.id}&sort=id&doc_type=all")
     assert listed.status_code == 200
-    assert [item["id"] for item in listed.json["items"]] == [posted_invoice["id"], draft["id"]]
+    ids = [item["id"] for item in listed.json["items"]]
+    assert ids == [posted_invoice["id"], draft["id"], credit["id"]]
     for item in listed.json["items"]:
         full = books.get(f"/api/v1/invoices/{item['id']}").json
         assert "lines" not in item
@@ -89,7 +93,7 @@ def test_list_items_are_summaries_that_agree_with_each_document(books, customer,
         assert item["gross_total"] == full["totals"]["gross"]
         assert item["net_total"] == full["totals"]["net"]
         assert item["residual"] == full["residual"]
-    assert listed.json["items"][0]["status"] == "partially_paid"
+    assert listed.json["items"][2]["doc_type"] == "credit_note"
 
 
 def test_list_counts_all_pages_and_a_page_past_the_end(books, customer):
