@@ -57,28 +57,28 @@ def load_order(actor: Any, order_id: Any, *, for_update: bool = False) -> Servic
     (NotFound, not Forbidden): ids of other people's work are not confirmed."""
     require_role(actor, *READ_ROLES)
     key = _int_id(order_id)
-    # A locked read refreshes what this session already holds: another transaction may have
-    # changed the order since it was first loaded. Only the order row is locked (not the
-    # eagerly joined customer), and FOR NO KEY UPDATE lets rows referencing it be inserted.
-    # The customer is loaded when asked for, not joined: recording work rarely needs it.
-    lock = {"of": ServiceOrder.__table__, "key_share": True} if for_update else None
-    order = (
-        db.session.get(
-            ServiceOrder,
-            key,
-            with_for_update=lock,
-            populate_existing=for_update,
-            options=_LOCKED_ORDER_OPTIONS if for_update else None,
-        )
-        if key
-        else None
-    )
+    if not key:
+        order = None
+    elif for_update:
+        order = db.session.scalars(_LOCK_ORDER, {"order_id": key}).first()
+    else:
+        order = db.session.get(ServiceOrder, key)
     if order is None or (is_technician(actor) and not is_assigned(order, actor.id)):
         raise NotFound("No such service order.", field="order_id")
     return order
 
 
-_LOCKED_ORDER_OPTIONS = (lazyload(ServiceOrder.customer),)
+# Built once. A locked read refreshes what this session already holds (populate_existing):
+# another transaction may have changed the order since it was first loaded. Only the order
+# row is locked, FOR NO KEY UPDATE, so rows referencing it can still be inserted; the
+# customer is loaded when asked for, not joined: recording work rarely needs it.
+_LOCK_ORDER = (
+    select(ServiceOrder)
+    .where(ServiceOrder.id == bindparam("order_id"))
+    .options(lazyload(ServiceOrder.customer))
+    .with_for_update(of=ServiceOrder.__table__, key_share=True)
+    .execution_options(populate_existing=True)
+)
 _IS_ASSIGNED = select(order_technicians.c.user_id).where(
     order_technicians.c.order_id == bindparam("order_id"),
     order_technicians.c.user_id == bindparam("user_id"),
