@@ -32,7 +32,7 @@ def _schema(many: bool = False) -> CatalogItemSchema:
 
 @blp.route("", methods=["POST"])
 @roles(*WRITE)
-@blp.arguments(CatalogItemInSchema)
+@blp.arguments(CatalogItemInSchema())
 @blp.response(201, CatalogItemSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def create(data: dict[str, Any]) -> Any:
@@ -42,7 +42,7 @@ def create(data: dict[str, Any]) -> Any:
 
 @blp.route("", methods=["GET"])
 @roles("admin", "technician", "dispatcher", "bookkeeper")
-@blp.arguments(CatalogListArgs, location="query")
+@blp.arguments(CatalogListArgs(), location="query")
 @blp.response(200, CatalogPage)
 def index(args: dict[str, Any]) -> Any:
     """List active items; `q` searches name and SKU or matches a barcode."""
@@ -59,7 +59,7 @@ def show(item_id: int) -> Any:
 
 @blp.route(f"/{ID_PATH.format('item_id')}", methods=["PATCH"])
 @roles(*WRITE)
-@blp.arguments(CatalogItemPatchSchema)
+@blp.arguments(CatalogItemPatchSchema())
 @blp.response(200, CatalogItemSchema)
 def patch(data: dict[str, Any], item_id: int) -> Any:
     """Change some of an item's fields."""

@@ -33,7 +33,7 @@ def _values(data: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("", methods=["POST"])
 @roles(*WRITE)
-@blp.arguments(CustomerInSchema)
+@blp.arguments(CustomerInSchema())
 @blp.response(201, CustomerSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def create(data: dict[str, Any]) -> Any:
@@ -43,7 +43,7 @@ def create(data: dict[str, Any]) -> Any:
 
 @blp.route("", methods=["GET"])
 @roles(*READ)
-@blp.arguments(CustomerListArgs, location="query")
+@blp.arguments(CustomerListArgs(), location="query")
 @blp.response(200, CustomerPage)
 def index(args: dict[str, Any]) -> Any:
     """List customers; `q` searches name, e-mail and VAT id."""
@@ -66,7 +66,7 @@ def show(customer_id: int) -> Any:
 
 @blp.route(f"/{ID_PATH.format('customer_id')}", methods=["PATCH"])
 @roles(*WRITE)
-@blp.arguments(CustomerPatchSchema)
+@blp.arguments(CustomerPatchSchema())
 @blp.response(200, CustomerSchema)
 def patch(data: dict[str, Any], customer_id: int) -> Any:
     """Change some of a customer's fields."""

@@ -1,13 +1,14 @@
 """Idempotency-Key for POSTs that create or move something.
 
 The key row is written in the same transaction as the effect and holds the reply, unique on
-(user, key). A repeat with the same body gets the stored reply (same status and body); a
-repeat with another body gets 422 and nothing is written. A concurrent duplicate blocks on
-the unique index (PostgreSQL) or on the write lock (SQLite) until the first commits, rolls
-its own effect back and replays the first reply (also when the first already changed what the
-duplicate's effect needs, e.g. a duplicate post of a now posted invoice). A refused request
-(4xx) stores nothing, so the key can be used again.
-"""
+(user, key). The effect runs first and the key row is inserted after it with ON CONFLICT DO
+NOTHING: a first request pays one INSERT and no lookup. When the key is already taken, by a
+repeat or by a concurrent duplicate (which blocks on the unique index, or on the write lock in
+SQLite, until the first commits), the insert stores nothing, the effect is rolled back and the
+stored reply is replayed: a repeat with the same body gets it (same status and body), a repeat
+with another body gets 422, and nothing is written either way (also when the first already
+changed what the repeat's effect needs, e.g. a repeated post of a now posted invoice). A
+refused request (4xx) stores nothing, so the key can be used again."""
 
 from __future__ import annotations
 
@@ -18,13 +19,14 @@ from typing import Any
 
 from flask import Response, request
 from marshmallow import Schema
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from app.api.auth import current_user
 from app.api.errors import error_response
 from app.api.models import IdempotencyKey
-from app.core.db import use_case
+from app.core.db import use_case, utcnow
 from app.core.errors import DomainError
 from app.extensions import db
 
@@ -50,32 +52,71 @@ def _json(status: int, body: str, *, replayed: bool = False) -> Response:
     return response
 
 
+class KeyTaken(Exception):
+    """Another request with this key committed first; this one's effect must roll back."""
+
+
 @use_case
 def _once(user_id: int, key: str, fingerprint: str, effect: Callable[[], tuple[int, str]]) -> Any:
-    """Replay a stored reply, or run the effect and store its reply in the same transaction.
+    """Run the effect and store its reply under the key, in the same transaction.
 
-    The key row is inserted after the effect, in the same transaction: a concurrent duplicate
-    that got this far blocks on the unique index (PostgreSQL) or the write lock (SQLite) until
-    the first commits, then fails, rolls its own effect back, and replays the stored reply.
+    The key row is inserted after the effect with ON CONFLICT DO NOTHING: when the key is
+    already stored (a repeat), or a concurrent duplicate holds it (the insert waits on the
+    unique index until that one commits), no row comes back, and KeyTaken rolls this effect
+    back so the caller can replay the stored reply. A first request costs one statement.
     """
-    stored = db.session.scalar(
-        select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
-    )
-    if stored is not None:
-        return stored.fingerprint, stored.status, stored.body, True
     status, body = effect()
-    db.session.add(
-        IdempotencyKey(user_id=user_id, key=key, fingerprint=fingerprint, status=status, body=body)
-    )
-    db.session.flush()
+    stored = db.session.execute(
+        _insert_key(),
+        {
+            "user_id": user_id,
+            "key": key,
+            "fingerprint": fingerprint,
+            "status": status,
+            "body": body,
+            "created_at": utcnow(),
+        },
+    ).first()
+    if stored is None:
+        raise KeyTaken(key)
     return fingerprint, status, body, False
+
+
+def _insert_key() -> Any:
+    """INSERT ... ON CONFLICT (user_id, key) DO NOTHING RETURNING id, for the database in use."""
+    dialect = db.session.get_bind().dialect.name
+    return _INSERT_KEY[dialect]
+
+
+def _build_insert_key(insert: Any) -> Any:
+    return (
+        insert(_keys)
+        .values(
+            user_id=bindparam("user_id"),
+            key=bindparam("key"),
+            fingerprint=bindparam("fingerprint"),
+            status=bindparam("status"),
+            body=bindparam("body"),
+            created_at=bindparam("created_at"),
+        )
+        .on_conflict_do_nothing(index_elements=["user_id", "key"])
+        .returning(_keys.c.id)
+    )
+
+
+_keys = IdempotencyKey.__table__
+_INSERT_KEY = {
+    "postgresql": _build_insert_key(postgresql.insert),
+    "sqlite": _build_insert_key(sqlite.insert),
+}
+_READ_KEY = select(_keys.c.fingerprint, _keys.c.status, _keys.c.body).where(
+    _keys.c.user_id == bindparam("user_id"), _keys.c.key == bindparam("key")
+)
 
 
 def _stored(user_id: int, key: str) -> tuple[str, int, str, bool] | None:
     # The failed use case rolled back: this read starts afresh and sees the committed reply.
-    row = db.session.scalar(
-        select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
-    )
+    row = db.session.execute(_READ_KEY, {"user_id": user_id, "key": key}).first()
     return (row.fingerprint, row.status, row.body, True) if row is not None else None
 
 
@@ -99,8 +140,8 @@ def respond(status: int, schema: Schema, produce: Callable[[], Any]) -> Response
     user_id, fingerprint = current_user().id, _fingerprint()
     try:
         stored_fingerprint, stored_status, body, replayed = _once(user_id, key, fingerprint, effect)
-    except (IntegrityError, DomainError):
-        # A concurrent duplicate committed first: its reply is the answer to this one too.
+    except (KeyTaken, IntegrityError, DomainError):
+        # A repeat, or a concurrent duplicate that committed first: the stored reply answers.
         stored = _stored(user_id, key)
         if stored is None:
             raise

@@ -6,31 +6,30 @@ import io
 from typing import Any
 
 from flask import Response, send_file
-from sqlalchemy.orm import selectinload
 
 from app.accounting.services import issue_credit_note, post_invoice, register_payment
 from app.api.auth import current_user, roles
 from app.api.common import ID_PATH, IDEMPOTENCY_PARAM, resource
 from app.api.idempotency import respond
-from app.api.pagination import page_schema, paginate
+from app.api.pagination import json_page, page_schema
 from app.api.schemas import (
     CreditNoteInSchema,
     InvoiceInSchema,
     InvoiceListArgs,
     InvoicePatchSchema,
     InvoiceSchema,
+    InvoiceSummarySchema,
     PaymentInSchema,
     PaymentSchema,
     today,
 )
 from app.invoicing.documents import document_pdf
-from app.invoicing.models import Invoice
+from app.invoicing.queries import invoice_summary_page, summary_json
 from app.invoicing.services import (
     copy_invoice,
     create_draft,
     delete_draft,
     get_invoice,
-    list_invoices,
     update_draft,
 )
 
@@ -38,31 +37,36 @@ blp = resource("invoices", "/api/v1/invoices", "Invoices, credit notes and profo
 DRAFTS = ("dispatcher", "bookkeeper")
 MONEY = ("bookkeeper",)
 ONE = f"/{ID_PATH.format('invoice_id')}"
-InvoicePage = page_schema(InvoiceSchema, "InvoicePage")
+InvoicePage = page_schema(InvoiceSummarySchema, "InvoicePage")
+# Reply schemas built once, not per request.
+INVOICE_REPLY = InvoiceSchema()
+PAYMENT_REPLY = PaymentSchema()
 
 
 @blp.route("", methods=["POST"])
 @roles(*DRAFTS)
-@blp.arguments(InvoiceInSchema)
+@blp.arguments(InvoiceInSchema())
 @blp.response(201, InvoiceSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def create(data: dict[str, Any]) -> Any:
     """Create a draft invoice (or proforma) with its lines."""
     values = dict(data)
     lines = values.pop("lines")
-    return respond(
-        201, InvoiceSchema(), lambda: create_draft(current_user(), lines=lines, **values)
-    )
+    return respond(201, INVOICE_REPLY, lambda: create_draft(current_user(), lines=lines, **values))
 
 
 @blp.route("", methods=["GET"])
 @roles(*DRAFTS)
-@blp.arguments(InvoiceListArgs, location="query")
+@blp.arguments(InvoiceListArgs(), location="query")
 @blp.response(200, InvoicePage)
 def index(args: dict[str, Any]) -> Any:
-    """List documents: search `q` (number, customer, reference), filter by status and dates."""
-    doc_type = args["doc_type"]
-    stmt = list_invoices(
+    """List documents: search `q` (number, customer, reference), filter by status and dates.
+    Each item is a summary (header and totals); read one document for its lines."""
+    doc_type, day = args["doc_type"], today()
+    page = invoice_summary_page(
+        page=args["page"],
+        per_page=args["per_page"],
+        today=day,
         q=args["q"],
         status=args.get("status"),
         customer_id=args.get("customer_id"),
@@ -70,10 +74,13 @@ def index(args: dict[str, Any]) -> Any:
         date_to=args.get("date_to"),
         doc_type=None if doc_type == "all" else doc_type,
         sort=args["sort"],
-        today=today(),
     )
-    stmt = stmt.options(selectinload(Invoice.lines), selectinload(Invoice.taxes))
-    return paginate(stmt, args, InvoiceSchema(many=True).dump)
+    return json_page(
+        [summary_json(row, day) for row in page.rows],
+        page=page.page,
+        per_page=page.per_page,
+        total=page.total,
+    )
 
 
 @blp.route(ONE, methods=["GET"])
@@ -86,7 +93,7 @@ def show(invoice_id: int) -> Any:
 
 @blp.route(ONE, methods=["PATCH"])
 @roles(*DRAFTS)
-@blp.arguments(InvoicePatchSchema)
+@blp.arguments(InvoicePatchSchema())
 @blp.response(200, InvoiceSchema)
 def patch(data: dict[str, Any], invoice_id: int) -> Any:
     """Change a draft; `lines`, when given, replaces all lines. Posted documents: 409."""
@@ -110,7 +117,7 @@ def delete(invoice_id: int) -> Any:
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def post(invoice_id: int) -> Any:
     """Post a draft: journal entry and the next gapless number."""
-    return respond(200, InvoiceSchema(), lambda: post_invoice(current_user(), invoice_id))
+    return respond(200, INVOICE_REPLY, lambda: post_invoice(current_user(), invoice_id))
 
 
 @blp.route(f"{ONE}/copy", methods=["POST"])
@@ -119,30 +126,28 @@ def post(invoice_id: int) -> Any:
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def copy(invoice_id: int) -> Any:
     """A new draft with the same customer and lines, dated today."""
-    return respond(201, InvoiceSchema(), lambda: copy_invoice(current_user(), invoice_id))
+    return respond(201, INVOICE_REPLY, lambda: copy_invoice(current_user(), invoice_id))
 
 
 @blp.route(f"{ONE}/payments", methods=["POST"])
 @roles(*MONEY)
-@blp.arguments(PaymentInSchema)
+@blp.arguments(PaymentInSchema())
 @blp.response(201, PaymentSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def pay(data: dict[str, Any], invoice_id: int) -> Any:
     """Register money received; above the residual it becomes customer credit."""
-    return respond(
-        201, PaymentSchema(), lambda: register_payment(current_user(), invoice_id, **data)
-    )
+    return respond(201, PAYMENT_REPLY, lambda: register_payment(current_user(), invoice_id, **data))
 
 
 @blp.route(f"{ONE}/credit-notes", methods=["POST"])
 @roles(*MONEY)
-@blp.arguments(CreditNoteInSchema)
+@blp.arguments(CreditNoteInSchema())
 @blp.response(201, InvoiceSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def credit(data: dict[str, Any], invoice_id: int) -> Any:
     """Post a credit note for the whole invoice or chosen lines and quantities."""
     return respond(
-        201, InvoiceSchema(), lambda: issue_credit_note(current_user(), invoice_id, **data)
+        201, INVOICE_REPLY, lambda: issue_credit_note(current_user(), invoice_id, **data)
     )
 
 

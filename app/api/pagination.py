@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Response, jsonify
@@ -31,6 +32,19 @@ def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
         },
         name=name,
     )
+
+
+def json_page(items: list[dict[str, Any]], *, page: int, per_page: int, total: int) -> Response:
+    """The list envelope, encoded by json.dumps: Flask's provider sorts keys and checks types
+    item by item, a cost that grows with the page while adding nothing to ready-made dicts."""
+    body = {
+        "items": items,
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+        "pages": -(-total // per_page) if total else 0,
+    }
+    return Response(json.dumps(body, separators=(",", ":")), mimetype="application/json")
 
 
 def paginate(stmt: Any, args: dict[str, Any], dump: Any) -> Response:

@@ -305,6 +305,33 @@ def invoice_json(invoice: Any) -> dict[str, Any]:
     }
 
 
+class InvoiceSummarySchema(Schema):
+    """A document in a list: its header and totals, without lines or VAT rows (read one
+    document for those). Built by app.invoicing.queries.summary_json."""
+
+    id = Int(required=True)
+    doc_type = Str(required=True, validate=validate.OneOf(DOC_TYPES))
+    number = Str(allow_none=True, required=True)
+    state = Str(required=True, metadata={"enum": ["draft", "posted"]})
+    payment_state = Str(required=True)
+    status = Str(required=True, validate=validate.OneOf(STATUSES))
+    customer_id = Int(required=True)
+    customer_name = Str(required=True)
+    invoice_date = Day(required=True)
+    due_date = Day(required=True)
+    currency = Str(required=True)
+    reference = Str(required=True)
+    net_total = Money(required=True)
+    vat_total = Money(required=True)
+    gross_total = Money(required=True)
+    residual = Money(required=True)
+    journal_entry_id = Int(allow_none=True, required=True)
+    credited_invoice_id = Int(allow_none=True, required=True)
+    created_at = fields.AwareDateTime(required=True)
+    posted_at = fields.AwareDateTime(allow_none=True, required=True)
+    sent_at = fields.AwareDateTime(allow_none=True, required=True)
+
+
 class InvoiceListArgs(PageArgs):
     status = Str(
         validate=validate.OneOf(

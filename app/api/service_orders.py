@@ -46,6 +46,11 @@ from app.service_orders.timesheets import log_time
 blp = resource("service-orders", "/api/v1/service-orders", "Service orders and recorded work.")
 ONE = f"/{ID_PATH.format('order_id')}"
 OrderPage = page_schema(OrderSummarySchema, "ServiceOrderPage")
+# Reply schemas built once, not per request.
+ORDER_REPLY = OrderSchema()
+TIME_ENTRY_REPLY = TimeEntrySchema()
+PART_REPLY = PartSchema()
+INVOICE_REPLY = InvoiceSchema()
 
 
 def _view_after(change: Callable[[], Any]) -> Callable[[], dict[str, Any]]:
@@ -59,16 +64,16 @@ def _view_after(change: Callable[[], Any]) -> Callable[[], dict[str, Any]]:
 
 
 @blp.route("", methods=["POST"])
-@blp.arguments(OrderInSchema)
+@blp.arguments(OrderInSchema())
 @blp.response(201, OrderSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def create(data: dict[str, Any]) -> Any:
     """Create an order for a customer (dispatcher, admin)."""
-    return respond(201, OrderSchema(), _view_after(lambda: create_order(current_user(), **data)))
+    return respond(201, ORDER_REPLY, _view_after(lambda: create_order(current_user(), **data)))
 
 
 @blp.route("", methods=["GET"])
-@blp.arguments(OrderListArgs, location="query")
+@blp.arguments(OrderListArgs(), location="query")
 @blp.response(200, OrderPage)
 def index(args: dict[str, Any]) -> Any:
     """List orders, newest first; technicians get their assigned orders only."""
@@ -92,7 +97,7 @@ def show(order_id: int) -> Any:
 
 
 @blp.route(ONE, methods=["PATCH"])
-@blp.arguments(OrderPatchSchema)
+@blp.arguments(OrderPatchSchema())
 @blp.response(200, OrderSchema)
 def patch(data: dict[str, Any], order_id: int) -> Any:
     """Change description, priority, site, contact or call-out fee (dispatcher, admin)."""
@@ -101,24 +106,24 @@ def patch(data: dict[str, Any], order_id: int) -> Any:
 
 
 @blp.route(f"{ONE}/schedule", methods=["POST"])
-@blp.arguments(ScheduleSchema)
+@blp.arguments(ScheduleSchema())
 @blp.response(200, OrderSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def schedule(data: dict[str, Any], order_id: int) -> Any:
     """Set the visit window and the technicians (new or scheduled)."""
     return respond(
-        200, OrderSchema(), _view_after(lambda: schedule_order(current_user(), order_id, **data))
+        200, ORDER_REPLY, _view_after(lambda: schedule_order(current_user(), order_id, **data))
     )
 
 
 def _transition(action: Callable[..., Any], order_id: int, **values: Any) -> Any:
     return respond(
-        200, OrderSchema(), _view_after(lambda: action(current_user(), order_id, **values))
+        200, ORDER_REPLY, _view_after(lambda: action(current_user(), order_id, **values))
     )
 
 
 @blp.route(f"{ONE}/start", methods=["POST"])
-@blp.arguments(EmptySchema)
+@blp.arguments(EmptySchema())
 @blp.response(200, OrderSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def start(data: dict[str, Any], order_id: int) -> Any:
@@ -127,7 +132,7 @@ def start(data: dict[str, Any], order_id: int) -> Any:
 
 
 @blp.route(f"{ONE}/complete", methods=["POST"])
-@blp.arguments(EmptySchema)
+@blp.arguments(EmptySchema())
 @blp.response(200, OrderSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def complete(data: dict[str, Any], order_id: int) -> Any:
@@ -136,7 +141,7 @@ def complete(data: dict[str, Any], order_id: int) -> Any:
 
 
 @blp.route(f"{ONE}/reopen", methods=["POST"])
-@blp.arguments(EmptySchema)
+@blp.arguments(EmptySchema())
 @blp.response(200, OrderSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def reopen(data: dict[str, Any], order_id: int) -> Any:
@@ -145,7 +150,7 @@ def reopen(data: dict[str, Any], order_id: int) -> Any:
 
 
 @blp.route(f"{ONE}/cancel", methods=["POST"])
-@blp.arguments(CancelSchema)
+@blp.arguments(CancelSchema())
 @blp.response(200, OrderSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def cancel(data: dict[str, Any], order_id: int) -> Any:
@@ -154,7 +159,7 @@ def cancel(data: dict[str, Any], order_id: int) -> Any:
 
 
 @blp.route(f"{ONE}/time-entries", methods=["POST"])
-@blp.arguments(TimeEntryInSchema)
+@blp.arguments(TimeEntryInSchema())
 @blp.response(201, TimeEntrySchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def log(data: dict[str, Any], order_id: int) -> Any:
@@ -164,13 +169,13 @@ def log(data: dict[str, Any], order_id: int) -> Any:
         values["client_id"] = str(values["client_id"])
     return respond(
         201,
-        TimeEntrySchema(),
+        TIME_ENTRY_REPLY,
         lambda: time_entry_view(log_time(current_user(), order_id, **values)),
     )
 
 
 @blp.route(f"{ONE}/parts", methods=["POST"])
-@blp.arguments(PartInSchema)
+@blp.arguments(PartInSchema())
 @blp.response(201, PartSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def part(data: dict[str, Any], order_id: int) -> Any:
@@ -181,15 +186,15 @@ def part(data: dict[str, Any], order_id: int) -> Any:
     user = current_user()
     return respond(
         201,
-        PartSchema(),
+        PART_REPLY,
         lambda: part_view(add_part(user, order_id, **values), with_money=user.sees_money),
     )
 
 
 @blp.route("/invoice", methods=["POST"])
-@blp.arguments(InvoiceOrdersSchema)
+@blp.arguments(InvoiceOrdersSchema())
 @blp.response(201, InvoiceSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def invoice(data: dict[str, Any]) -> Any:
     """One draft invoice for done orders of one customer; returns the draft."""
-    return respond(201, InvoiceSchema(), lambda: invoice_orders(current_user(), **data))
+    return respond(201, INVOICE_REPLY, lambda: invoice_orders(current_user(), **data))

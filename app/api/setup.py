@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, Request, render_template
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_smorest import Api as SmorestApi
 
 from app.api.errors import ErrorSchema, install_error_handlers
@@ -22,9 +23,21 @@ SPEC_OPTIONS: dict[str, Any] = {
 }
 
 docs_bp = Blueprint("api_docs", __name__)
+DOCS_PATH = "/api/v1/docs"
 
 
-@docs_bp.get("/api/v1/docs")
+class CookieSessionsOutsideApi(SecureCookieSessionInterface):
+    """The API authenticates by bearer token only, so its requests never open (or write
+    back) the signed cookie session: a null session instead, and no Set-Cookie. The docs
+    page is a web page and keeps the cookie session."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if request.path.startswith("/api/") and request.path != DOCS_PATH:
+            return None  # Flask substitutes its read-only null session
+        return super().open_session(app, request)
+
+
+@docs_bp.get(DOCS_PATH)
 def docs_page() -> str:
     """A browsable page that renders /api/v1/openapi.json with self-hosted script only."""
     return render_template("api/docs.html")
@@ -48,6 +61,7 @@ def register_api(app: Flask) -> None:
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("API_SPEC_OPTIONS", SPEC_OPTIONS)
+    app.session_interface = CookieSessionsOutsideApi()
     api = Api(app)
     for blp in (
         customers.blp,

@@ -3,19 +3,22 @@ access checks, role checks, state transitions and input parsing."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import lazyload, make_transient_to_detached
 
 from app.auth.models import User
-from app.company.services import get_company
+from app.company.services import company_timezone
 from app.core import clock
 from app.core.errors import Errors, Forbidden, InvalidTransition, NotFound
 from app.extensions import db
-from app.service_orders.models import ServiceOrder
+from app.service_orders.models import ServiceOrder, order_technicians
 from app.service_orders.states import (
     OFFICE_EDIT_STATES,
     STATE_LABELS,
@@ -54,18 +57,42 @@ def load_order(actor: Any, order_id: Any, *, for_update: bool = False) -> Servic
     (NotFound, not Forbidden): ids of other people's work are not confirmed."""
     require_role(actor, *READ_ROLES)
     key = _int_id(order_id)
-    # A locked read refreshes what this session already holds: another transaction may have
-    # changed the order since it was first loaded. Only the order row is locked (not the
-    # eagerly joined customer), and FOR NO KEY UPDATE lets rows referencing it be inserted.
-    lock = {"of": ServiceOrder.__table__, "key_share": True} if for_update else None
-    order = (
-        db.session.get(ServiceOrder, key, with_for_update=lock, populate_existing=for_update)
-        if key
-        else None
-    )
-    if order is None or (is_technician(actor) and not order.is_assigned_to(actor.id)):
+    if not key:
+        order = None
+    elif for_update:
+        order = db.session.scalars(_LOCK_ORDER, {"order_id": key}).first()
+    else:
+        order = db.session.get(ServiceOrder, key)
+    if order is None or (is_technician(actor) and not is_assigned(order, actor.id)):
         raise NotFound("No such service order.", field="order_id")
     return order
+
+
+# Built once. A locked read refreshes what this session already holds (populate_existing):
+# another transaction may have changed the order since it was first loaded. Only the order
+# row is locked, FOR NO KEY UPDATE, so rows referencing it can still be inserted; the
+# customer is loaded when asked for, not joined: recording work rarely needs it.
+_LOCK_ORDER = (
+    select(ServiceOrder)
+    .where(ServiceOrder.id == bindparam("order_id"))
+    .options(lazyload(ServiceOrder.customer))
+    .with_for_update(of=ServiceOrder.__table__, key_share=True)
+    .execution_options(populate_existing=True)
+)
+_IS_ASSIGNED = select(order_technicians.c.user_id).where(
+    order_technicians.c.order_id == bindparam("order_id"),
+    order_technicians.c.user_id == bindparam("user_id"),
+)
+
+
+def is_assigned(order: ServiceOrder, user_id: int) -> bool:
+    """Whether the user works on the order: the technicians the session holds if it loaded
+    them (changes not yet written count), else one lookup on the assignment's primary key
+    instead of loading every assigned user."""
+    if "technicians" in order.__dict__:
+        return order.is_assigned_to(user_id)
+    found = db.session.execute(_IS_ASSIGNED, {"order_id": order.id, "user_id": user_id})
+    return found.first() is not None
 
 
 def transition(order: ServiceOrder, action: str) -> None:
@@ -144,31 +171,48 @@ def parse_instant(value: Any, field: str, errors: Errors) -> datetime | None:
         errors.add(field, "Enter a date and time as YYYY-MM-DDTHH:MM.")
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(get_company().timezone))
+        value = value.replace(tzinfo=ZoneInfo(company_timezone()))
     return value
 
 
 def company_zone() -> ZoneInfo:
-    return ZoneInfo(get_company().timezone)
+    return ZoneInfo(company_timezone())
 
 
 def insert_once(row: Any) -> Any:
-    """Insert a row carrying a tablet's client id, in a savepoint.
+    """Insert a row carrying a tablet's client id, unless that client id is already stored.
 
-    A concurrent replay with the same client id loses the race on the unique index and gets
-    the winner's row instead of an error, so a retried submission never duplicates work.
+    INSERT ... ON CONFLICT (client_id) DO NOTHING RETURNING every column: a concurrent
+    replay with the same client id waits for the winner on the unique index and then gets
+    the winner's row instead of an error, so a retried submission never duplicates work. One
+    Core statement, no savepoint and no unit of work; the row is then handed to the session
+    as a persistent object with every column loaded.
     """
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:
-        model = type(row)
-        stored = (
-            db.session.scalar(select(model).where(model.client_id == row.client_id))
-            if row.client_id is not None
-            else None
-        )
-        if stored is None:
-            raise
-        return stored
-    return row
+    model = type(row)
+    mapper = sa_inspect(model)
+    table = mapper.local_table
+    values = {
+        attribute.columns[0].key: getattr(row, attribute.key)
+        for attribute in mapper.column_attrs
+        if attribute.key in row.__dict__
+    }
+    dialect = db.session.get_bind().dialect.name
+    inserted = db.session.execute(_insert_unless_stored(dialect, table), values).first()
+    if inserted is None:
+        return db.session.scalar(select(model).where(model.client_id == values["client_id"]))
+    columns = inserted._mapping
+    stored = model(
+        **{attribute.key: columns[attribute.columns[0].key] for attribute in mapper.column_attrs}
+    )
+    make_transient_to_detached(stored)  # as if loaded: every column present, nothing pending
+    db.session.add(stored)
+    return stored
+
+
+@functools.cache
+def _insert_unless_stored(dialect: str, table: Any) -> Any:
+    """Built once per table: the values come as parameters of each execution."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(table).on_conflict_do_nothing(index_elements=["client_id"]).returning(*table.columns)
+    )

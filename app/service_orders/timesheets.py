@@ -12,7 +12,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from app.auth.models import User
 from app.catalog.models import RATE_KINDS
@@ -26,6 +26,7 @@ from app.service_orders.operations import (
     company_zone,
     ensure_work_open,
     insert_once,
+    is_assigned,
     is_technician,
     load_order,
     load_technician,
@@ -52,13 +53,19 @@ def clean_client_id(value: Any, errors: Errors) -> str | None:
         return None
 
 
+_entries = TimeEntry.__table__
+_ENTRY_BY_CLIENT_ID = select(_entries.c.id).where(_entries.c.client_id == bindparam("client_id"))
+
+
 def _replayed(actor: Any, client_id: str | None) -> TimeEntry | None:
     """The entry a previous submission with this client id stored, if any."""
     if client_id is None:
         return None
-    entry = db.session.scalar(select(TimeEntry).where(TimeEntry.client_id == client_id))
-    if entry is None:
+    # Almost every submission is new: look for the id alone, load the entry only on a replay.
+    entry_id = db.session.execute(_ENTRY_BY_CLIENT_ID, {"client_id": client_id}).scalar()
+    if entry_id is None:
         return None
+    entry = db.session.get_one(TimeEntry, entry_id)
     load_order(actor, entry.order_id)  # another technician's entry stays invisible
     if is_technician(actor) and entry.technician_id != actor.id:
         raise ValidationFailed({"client_id": ["This client id was used for other work."]})
@@ -76,7 +83,13 @@ def _check_rate(rate_kind: Any, errors: Errors) -> None:
 
 def _prepare(actor: Any, order: ServiceOrder, technician_id: Any, errors: Errors) -> Any:
     technician = load_technician(actor, technician_id, errors)
-    if technician is not None and not order.is_assigned_to(technician.id):
+    # A technician records their own work, and load_order already refused them an order
+    # they are not assigned to; the office names the technician, who must be assigned.
+    if (
+        technician is not None
+        and not is_technician(actor)
+        and not is_assigned(order, technician.id)
+    ):
         errors.add(
             "technician_id",
             f"{technician.name or technician.email} is not assigned to {order.reference}.",
@@ -100,13 +113,20 @@ def _overlap(technician_id: int, start: datetime, end: datetime, exclude: int | 
     return db.session.scalars(stmt.limit(1)).first()
 
 
+# Built once (every time entry runs them); ids start at 1, so excluding id 0 excludes nothing.
+_DAY_TOTAL = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
+    TimeEntry.technician_id == bindparam("technician_id"),
+    TimeEntry.work_date == bindparam("day"),
+    TimeEntry.id != bindparam("exclude"),
+)
+_LOCK_TECHNICIAN = (
+    select(User.id).where(User.id == bindparam("technician_id")).with_for_update(key_share=True)
+)
+
+
 def _day_total(technician_id: int, day: date, exclude: int | None) -> int:
-    stmt = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
-        TimeEntry.technician_id == technician_id, TimeEntry.work_date == day
-    )
-    if exclude is not None:
-        stmt = stmt.where(TimeEntry.id != exclude)
-    return int(db.session.scalar(stmt) or 0)
+    parameters = {"technician_id": technician_id, "day": day, "exclude": exclude or 0}
+    return int(db.session.scalar(_DAY_TOTAL, parameters) or 0)
 
 
 def _check_day(
@@ -131,9 +151,7 @@ def _serialize(technician_id: int) -> None:
     and single-timer checks see what the previous writer committed. FOR NO KEY UPDATE leaves
     inserts that merely reference the user unblocked. (SQLite's BEGIN IMMEDIATE already
     serializes writers.)"""
-    db.session.execute(
-        select(User.id).where(User.id == technician_id).with_for_update(key_share=True)
-    )
+    db.session.execute(_LOCK_TECHNICIAN, {"technician_id": technician_id})
 
 
 def _stop(entry: TimeEntry, at: datetime, errors: Errors) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+from flask import request
 from sqlalchemy import select
 
 from app.auth.token_models import ApiToken
@@ -69,6 +71,21 @@ def test_cookie_session_alone_is_refused(client, session):
     login = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
     assert login.status_code in (302, 303)
     assert client.get("/api/v1/customers").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("path", "has_cookie_session"),
+    [("/api/v1/invoices", False), ("/api/v1/openapi.json", False), ("/api/v1/docs", True)],
+)
+def test_api_requests_open_no_cookie_session(app, path, has_cookie_session):
+    with app.test_request_context(path, headers={"Cookie": "session=anything"}):
+        opened = app.session_interface.open_session(app, request)
+    assert (opened is not None) == has_cookie_session
+
+
+def test_web_pages_keep_the_cookie_session(app):
+    with app.test_request_context("/login"):
+        assert app.session_interface.open_session(app, request) is not None
 
 
 def test_basic_auth_scheme_is_refused(books):

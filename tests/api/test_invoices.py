@@ -74,6 +74,42 @@ def test_list_invoices_filters_by_status_and_customer(books, customer, posted_in
     assert [i["id"] for i in posted.json["items"]] == [posted_invoice["id"]]
 
 
+def test_list_items_are_summaries_that_agree_with_each_document(books, customer, posted_invoice):
+    draft = books.post("/api/v1/invoices", invoice_body(customer.id)).json
+    books.post(f"/api/v1/invoices/{posted_invoice['id']}/payments", {"amount": "20.00"})
+    credit = books.post(
+        f"/api/v1/invoices/{posted_invoice['id']}/credit-notes", {"reason": "Goodwill"}
+    ).json
+    listed = books.get(f"/api/v1/invoices?customer_id={customer.id}&sort=id&doc_type=all")
+    assert listed.status_code == 200
+    ids = [item["id"] for item in listed.json["items"]]
+    assert ids == [posted_invoice["id"], draft["id"], credit["id"]]
+    for item in listed.json["items"]:
+        full = books.get(f"/api/v1/invoices/{item['id']}").json
+        assert "lines" not in item
+        assert item["status"] == full["status"]
+        assert item["number"] == full["number"]
+        assert item["customer_name"] == full["customer_name"]
+        assert item["gross_total"] == full["totals"]["gross"]
+        assert item["net_total"] == full["totals"]["net"]
+        assert item["residual"] == full["residual"]
+    assert listed.json["items"][2]["doc_type"] == "credit_note"
+
+
+def test_list_counts_all_pages_and_a_page_past_the_end(books, customer):
+    for _ in range(3):
+        books.post("/api/v1/invoices", invoice_body(customer.id))
+    first = books.get(f"/api/v1/invoices?customer_id={customer.id}&per_page=2").json
+    past = books.get(f"/api/v1/invoices?customer_id={customer.id}&per_page=2&page=5").json
+    assert (len(first["items"]), first["total"], first["pages"]) == (2, 3, 2)
+    assert (past["items"], past["total"], past["pages"], past["page"]) == ([], 3, 2, 5)
+
+
+def test_list_honours_per_page_up_to_200(books, customer):
+    assert books.get("/api/v1/invoices?per_page=200").json["per_page"] == 200
+    assert books.get("/api/v1/invoices?per_page=201").status_code == 422
+
+
 def test_list_invoices_with_unknown_sort_is_422(books):
     response = books.get("/api/v1/invoices?sort=password")
     assert response.status_code == 422
