@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
@@ -116,11 +117,26 @@ def company_today() -> date:
     return clock.today_in(company_timezone())
 
 
+def _is_web_address(text: str) -> bool:
+    """The terms link is printed as a link on PDFs and the customer page: only web addresses."""
+    parts = urlsplit(text)
+    return (
+        parts.scheme in ("https", "http")
+        and bool(parts.netloc)
+        and not any(c.isspace() for c in text)
+    )
+
+
 def _validate_settings(values: dict[str, Any], errors: Errors) -> None:
     if "name" in values and not str(values["name"]).strip():
         errors.add("name", "Enter the company name.")
     if values.get("vat_id") and not vat.is_valid(values["vat_id"]):
         errors.add("vat_id", "Enter a valid EU VAT number, e.g. IE6388047V.")
+    if values.get("terms_url") and not _is_web_address(values["terms_url"]):
+        errors.add(
+            "terms_url",
+            "Enter a web address starting with https://, e.g. https://example.ie/terms.",
+        )
     if values.get("iban"):
         try:
             values["iban"] = IBAN(values["iban"]).compact

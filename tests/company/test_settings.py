@@ -54,6 +54,9 @@ def test_update_customer_invalid_vat_id_keeps_old(session):
         ("currency", "eur"),
         ("default_payment_terms_days", 366),
         ("lock_date", "2026-01-01"),
+        ("terms_url", "javascript:alert(1)"),
+        ("terms_url", "fieldpost.test/terms"),
+        ("terms_url", "https://fieldpost.test/our terms"),
     ],
 )
 def test_update_settings_bad_value_names_field(session, field, value):
@@ -68,3 +71,8 @@ def test_update_settings_vat_exempt_saved(session):
     update_settings(None, vat_registered=False, timezone="Pacific/Kiritimati")
     company = get_company()
     assert (company.vat_registered, company.timezone) == (False, "Pacific/Kiritimati")
+
+
+def test_update_settings_terms_link_saved(session):
+    update_settings(None, terms_url="https://fieldpost.test/terms?lang=en")
+    assert get_company().terms_url == "https://fieldpost.test/terms?lang=en"
