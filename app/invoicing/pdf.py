@@ -23,7 +23,8 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import NumberPattern, format_currency, parse_pattern
 from flask import current_app, render_template
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.annotations import Link
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
@@ -256,13 +257,17 @@ class Letterhead:
     content: bytes
     reader: PdfReader
     lock: threading.Lock
+    # Web links on the letterhead (the terms link): where on the page, and the address.
+    # A form draws no annotations, so each page gets its own copy of these.
+    links: tuple[tuple[tuple[float, float, float, float], str], ...] = ()
 
     @classmethod
     def from_pdf(cls, pdf: bytes) -> Letterhead:
         reader = PdfReader(io.BytesIO(pdf))
-        contents = reader.pages[0].get_contents()
+        page = reader.pages[0]
+        contents = page.get_contents()
         content = contents.get_data() if contents is not None else b""
-        return cls(content, reader, threading.Lock())
+        return cls(content, reader, threading.Lock(), _web_links(page))
 
     def as_form(self, writer: PdfWriter) -> IndirectObject:
         """The letterhead page as a form XObject in `writer`, for each page to draw first."""
@@ -280,6 +285,17 @@ class Letterhead:
             }
         )
         return writer._add_object(form)
+
+
+def _web_links(page: PageObject) -> tuple[tuple[tuple[float, float, float, float], str], ...]:
+    links = []
+    for ref in page.get("/Annots", ()):
+        annotation = ref.get_object()
+        action = annotation.get("/A")
+        if annotation.get("/Subtype") == "/Link" and action and action.get("/URI"):
+            x1, y1, x2, y2 = (float(v) for v in annotation["/Rect"])
+            links.append(((x1, y1, x2, y2), str(action["/URI"])))
+    return tuple(links)
 
 
 def letterhead(key: str) -> Letterhead:
@@ -405,6 +421,8 @@ def finish_pages(
             _sub_dict(resources, "/XObject")[NameObject("/FpLetterhead")] = form
         stamp = _stream(writer, _page_stamp(running_head, draft, number, total))
         page[NameObject("/Contents")] = ArrayObject([opening, *_content_streams(page), stamp])
+        for rect, url in under.links if under is not None else ():
+            writer.add_annotation(number - 1, Link(rect=rect, url=url))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -55,6 +55,35 @@ def test_every_page_of_a_long_draft_has_letterhead_running_head_page_numbers_and
         assert "VAT IE6388047V" in text  # the letterhead's footer
 
 
+def web_links(page) -> list[str]:
+    return [
+        str(ref.get_object()["/A"]["/URI"])
+        for ref in page.get("/Annots", ())
+        if ref.get_object().get("/Subtype") == "/Link"
+    ]
+
+
+def test_terms_link_is_a_working_link_on_every_page(session, make_invoice):
+    update_settings(None, terms_url="https://fieldpost.test/terms")
+    draft = make_invoice(many_lines(120), post=False)
+
+    reader = PdfReader(io.BytesIO(document_pdf(draft.id).content))
+
+    assert len(reader.pages) >= 3
+    for page in reader.pages:
+        assert web_links(page) == ["https://fieldpost.test/terms"]
+        assert "https://fieldpost.test/terms" in page.extract_text()
+
+
+def test_no_terms_link_no_annotation(session, make_invoice):
+    update_settings(None, terms_url="")
+    draft = make_invoice(post=False)
+
+    reader = PdfReader(io.BytesIO(document_pdf(draft.id).content))
+
+    assert web_links(reader.pages[0]) == []
+
+
 def test_posted_invoice_lines_and_totals_on_their_pages(session, make_invoice):
     invoice = make_invoice(many_lines(120))
 
