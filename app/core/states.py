@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 # Displayed invoice status, in the order the badge is chosen (UX §5).
 STATUS_ORDER = (
@@ -25,6 +26,20 @@ STATUS_LABELS: Mapping[str, str] = {
     "overdue": "Overdue",
     "cancelled": "Cancelled",
 }
+
+
+def is_overdue(
+    *, doc_type: str, state: str, payment_state: str, has_residual: bool, due: date, today: date
+) -> bool:
+    """A posted invoice with money still open, from the company-local day after its due
+    date (never on the due date itself). Credit notes and proformas are never overdue."""
+    return (
+        doc_type == "invoice"
+        and state == "posted"
+        and payment_state in ("unpaid", "partial")
+        and has_residual
+        and today > due
+    )
 
 
 def display_status(

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import Money, Percent, Quantity, UTCDateTime, utcnow
 from app.core.money import ZERO
-from app.core.states import STATUS_LABELS, display_status
+from app.core.states import STATUS_LABELS, display_status, is_overdue
 from app.customers.models import Customer
 from app.extensions import db
 
@@ -101,13 +101,13 @@ class Invoice(db.Model):
         return self.number or f"Draft {kind[self.doc_type].lower()} #{self.id}"
 
     def is_overdue(self, today: date) -> bool:
-        """Never on the due date itself: overdue from the next company-local day."""
-        return (
-            self.doc_type == "invoice"
-            and self.state == "posted"
-            and self.payment_state in ("unpaid", "partial")
-            and self.residual > 0
-            and today > self.due_date
+        return is_overdue(
+            doc_type=self.doc_type,
+            state=self.state,
+            payment_state=self.payment_state,
+            has_residual=self.residual > 0,
+            due=self.due_date,
+            today=today,
         )
 
     def status(self, today: date) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import BigInteger, func, select, type_coerce
 from sqlalchemy.engine import Row
 
-from app.core.states import display_status
+from app.core.states import display_status, is_overdue
 from app.customers.models import Customer
 from app.extensions import db
 from app.invoicing.models import Invoice
@@ -112,12 +112,13 @@ def summary_json(row: Row[Any], today: date) -> dict[str, Any]:
         sent_at,
         viewed_at,
     ) = row[: len(SUMMARY_COLUMNS)]
-    overdue = (
-        doc_type == "invoice"
-        and state == "posted"
-        and payment_state in ("unpaid", "partial")
-        and residual > 0  # cents
-        and today > due_date
+    overdue = is_overdue(
+        doc_type=doc_type,
+        state=state,
+        payment_state=payment_state,
+        has_residual=residual > 0,  # cents
+        due=due_date,
+        today=today,
     )
     status = display_status(
         state=state,
