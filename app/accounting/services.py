@@ -6,11 +6,10 @@ and draws the number last, so the per-series counter row is held only until comm
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 
@@ -50,6 +49,7 @@ from app.invoicing.calculations import Totals
 from app.invoicing.models import Invoice, InvoiceLine
 from app.invoicing.operations import (
     PostingDraft,
+    billing_snapshot,
     build_credit_note,
     copy_lines,
     load_invoice,
@@ -65,20 +65,7 @@ MAX_AMOUNT = Decimal(10**11)
 _FREEZE = update(Invoice.__table__).where(Invoice.__table__.c.id == bindparam("invoice_id"))
 
 
-class PostingCheckable(Protocol):
-    state: str
-    doc_type: str
-    invoice_date: date
-    gross_total: Decimal
-
-    @property
-    def lines(self) -> Sequence[object]: ...
-
-    @property
-    def customer(self) -> Any: ...
-
-
-def can_post(invoice: PostingCheckable, company: Company | PostingRules) -> list[str]:
+def can_post(invoice: Invoice | PostingDraft, company: Company | PostingRules) -> list[str]:
     """Why `invoice` cannot be posted yet (empty when it can)."""
     problems = []
     if invoice.state != "draft":
@@ -147,11 +134,9 @@ def _finalise(draft: PostingDraft, actor: Any) -> None:
     series, year = draft.doc_type, draft.invoice_date.year
     actor_id = getattr(actor, "id", None)
     totals = _checked_totals(draft)
+    billing = billing_snapshot(draft.customer)
     values: dict[str, Any] = {
-        "billing_name": draft.customer.name,
-        "billing_address": "\n".join(draft.customer.address_lines),
-        "billing_vat_id": draft.customer.vat_id,
-        "billing_email": draft.customer.email,
+        **billing,
         "series": series,
         "fiscal_year": year,
         "state": "posted",
@@ -164,14 +149,7 @@ def _finalise(draft: PostingDraft, actor: Any) -> None:
     events.emit("posting", invoice=draft)
     values["sequence"], values["number"] = draw_number(series, year)
     values["posted_at"] = utcnow()
-    sealed = replace(
-        draft,
-        number=values["number"],
-        billing_name=values["billing_name"],
-        billing_address=values["billing_address"],
-        billing_vat_id=values["billing_vat_id"],
-        taxes=tuple(totals.taxes),
-    )
+    sealed = replace(draft, number=values["number"], taxes=tuple(totals.taxes), **billing)
     values["seal"] = seal_of(sealed)
     db.session.connection().execute(_FREEZE, {"invoice_id": draft.id, **values})
 

@@ -20,13 +20,12 @@ from typing import Any
 from flask import Response, request
 from marshmallow import Schema
 from sqlalchemy import bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from app.api.auth import current_user
 from app.api.errors import error_response
 from app.api.models import IdempotencyKey
-from app.core.db import use_case, utcnow
+from app.core.db import insert_or_skip, use_case, utcnow
 from app.core.errors import DomainError
 from app.extensions import db
 
@@ -67,7 +66,7 @@ def _once(user_id: int, key: str, fingerprint: str, effect: Callable[[], tuple[i
     """
     status, body = effect()
     stored = db.session.execute(
-        _insert_key(),
+        insert_or_skip(_keys, ("user_id", "key"), (_keys.c.id,)),
         {
             "user_id": user_id,
             "key": key,
@@ -82,33 +81,7 @@ def _once(user_id: int, key: str, fingerprint: str, effect: Callable[[], tuple[i
     return fingerprint, status, body, False
 
 
-def _insert_key() -> Any:
-    """INSERT ... ON CONFLICT (user_id, key) DO NOTHING RETURNING id, for the database in use."""
-    dialect = db.session.get_bind().dialect.name
-    return _INSERT_KEY[dialect]
-
-
-def _build_insert_key(insert: Any) -> Any:
-    return (
-        insert(_keys)
-        .values(
-            user_id=bindparam("user_id"),
-            key=bindparam("key"),
-            fingerprint=bindparam("fingerprint"),
-            status=bindparam("status"),
-            body=bindparam("body"),
-            created_at=bindparam("created_at"),
-        )
-        .on_conflict_do_nothing(index_elements=["user_id", "key"])
-        .returning(_keys.c.id)
-    )
-
-
 _keys = IdempotencyKey.__table__
-_INSERT_KEY = {
-    "postgresql": _build_insert_key(postgresql.insert),
-    "sqlite": _build_insert_key(sqlite.insert),
-}
 _READ_KEY = select(_keys.c.fingerprint, _keys.c.status, _keys.c.body).where(
     _keys.c.user_id == bindparam("user_id"), _keys.c.key == bindparam("key")
 )

@@ -56,6 +56,9 @@ class CompanyNotConfigured(DomainError):
     code = "company_not_configured"
 
 
+NOT_CONFIGURED = "Set up the company first (flask demo load or the settings page)."
+
+
 def get_company(*, for_update: bool = False, for_share: bool = False) -> Company:
     stmt = select(Company).order_by(Company.id).limit(1)
     if for_update:
@@ -64,9 +67,7 @@ def get_company(*, for_update: bool = False, for_share: bool = False) -> Company
         stmt = stmt.with_for_update(read=True)
     company = db.session.scalar(stmt)
     if company is None:
-        raise CompanyNotConfigured(
-            "Set up the company first (flask demo load or the settings page)."
-        )
+        raise CompanyNotConfigured(NOT_CONFIGURED)
     return company
 
 
@@ -90,16 +91,14 @@ _READ_POSTING_RULES = (
 )
 
 
-_READ_TIMEZONE = select(Company.timezone).order_by(Company.id).limit(1)
-
-
 def posting_rules() -> PostingRules:
     row = db.session.connection().execute(_READ_POSTING_RULES).first()
     if row is None:
-        raise CompanyNotConfigured(
-            "Set up the company first (flask demo load or the settings page)."
-        )
+        raise CompanyNotConfigured(NOT_CONFIGURED)
     return PostingRules(*row)
+
+
+_READ_TIMEZONE = select(Company.timezone).order_by(Company.id).limit(1)
 
 
 def company_timezone() -> str:
@@ -107,9 +106,7 @@ def company_timezone() -> str:
     time entry and every list that says what is overdue)."""
     name = db.session.scalar(_READ_TIMEZONE)  # through the session: pending changes count
     if name is None:
-        raise CompanyNotConfigured(
-            "Set up the company first (flask demo load or the settings page)."
-        )
+        raise CompanyNotConfigured(NOT_CONFIGURED)
     return str(name)
 
 

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import BigInteger, DateTime, event
+from sqlalchemy import BigInteger, DateTime, Table, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import make_transient_to_detached
@@ -178,6 +179,25 @@ def reloadable(model: type[M], primary_key: int) -> M:
     make_transient_to_detached(reference)  # persistent-to-be, every other attribute expired
     db.session.add(reference)
     return reference
+
+
+def insert_or_skip(table: Table, conflict: tuple[str, ...], returning: tuple[Any, ...]) -> Any:
+    """INSERT ... ON CONFLICT (`conflict`) DO NOTHING RETURNING `returning`, for the
+    session's database; the values come as parameters of each execution.
+
+    A row comes back only when this insert happened. A concurrent insert of the same key
+    makes it wait on the unique index until that one commits, then skip: the way to claim a
+    key once without a savepoint. Built once per table and database.
+    """
+    return _insert_or_skip(db.session.get_bind().dialect.name, table, conflict, returning)
+
+
+@functools.cache
+def _insert_or_skip(
+    dialect: str, table: Table, conflict: tuple[str, ...], returning: tuple[Any, ...]
+) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=list(conflict)).returning(*returning)
 
 
 def utcnow() -> datetime:

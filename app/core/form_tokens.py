@@ -10,10 +10,9 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import String
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import UTCDateTime, utcnow
+from app.core.db import UTCDateTime, insert_or_skip, utcnow
 from app.extensions import db
 
 
@@ -41,14 +40,8 @@ def claim_form_token(token: str, purpose: str) -> bool:
     """
     if not is_valid_shape(token):
         return False
-    dialect = db.session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    # ON CONFLICT DO NOTHING waits for a concurrent claim of the same token, then skips.
-    stmt = (
-        module.insert(UsedFormToken)
-        .values(token=token, purpose=purpose[:40], used_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["token"])
-        .returning(UsedFormToken.token)
-    )
+    # Waits for a concurrent claim of the same token, then skips it.
+    claim = insert_or_skip(UsedFormToken.__table__, ("token",), (UsedFormToken.token,))
+    values = {"token": token, "purpose": purpose[:40], "used_at": utcnow()}
     # RETURNING gives a row only when the insert happened (rowcount is not reliable here).
-    return db.session.execute(stmt).scalar() is not None
+    return db.session.execute(claim, values).scalar() is not None

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -117,59 +116,24 @@ def load_invoice(invoice_id: Any, *, for_update: bool = False, with_lines: bool 
     return invoice
 
 
+def billing_snapshot(customer: Customer | BillingParty) -> dict[str, str]:
+    """The customer as a document keeps it once posted (a later change does not alter it)."""
+    return {
+        "billing_name": customer.name,
+        "billing_address": "\n".join(customer.address_lines),
+        "billing_vat_id": customer.vat_id,
+        "billing_email": customer.email,
+    }
+
+
 def snapshot_customer(invoice: Invoice) -> None:
-    customer = invoice.customer
-    invoice.billing_name = customer.name
-    invoice.billing_address = "\n".join(customer.address_lines)
-    invoice.billing_vat_id = customer.vat_id
-    invoice.billing_email = customer.email
+    for key, value in billing_snapshot(invoice.customer).items():
+        setattr(invoice, key, value)
 
 
-class SealedLine(Protocol):
-    description: str
-    quantity: Decimal
-    unit: str
-    unit_price: Decimal
-    discount_percent: Decimal
-    vat_rate: Decimal
-    kind: str
-    net: Decimal
-
-
-class SealedTax(Protocol):
-    rate: Decimal
-    base: Decimal
-    amount: Decimal
-
-
-class SealedDocument(Protocol):
-    """What a document's seal covers: an `Invoice` row, or a `PostingDraft` being posted."""
-
-    number: str | None
-    doc_type: str
-    customer_id: int
-    billing_name: str
-    billing_address: str
-    billing_vat_id: str
-    invoice_date: date
-    due_date: date
-    currency: str
-    subtotal: Decimal
-    discount_total: Decimal
-    net_total: Decimal
-    vat_total: Decimal
-    gross_total: Decimal
-    credited_invoice_id: int | None
-
-    @property
-    def lines(self) -> Sequence[SealedLine]: ...
-
-    @property
-    def taxes(self) -> Sequence[SealedTax]: ...
-
-
-def seal_of(invoice: SealedDocument) -> str:
-    """A hash of everything a posted document says; `ledger verify` recomputes it."""
+def seal_of(invoice: Invoice | PostingDraft) -> str:
+    """A hash of everything a posted document says; `ledger verify` recomputes it from the
+    stored row, posting computes it from the draft it read with the number it drew."""
     content = {
         "number": invoice.number,
         "doc_type": invoice.doc_type,
@@ -272,6 +236,7 @@ class PostingDraft:
     billing_name: str = ""
     billing_address: str = ""
     billing_vat_id: str = ""
+    billing_email: str = ""
     taxes: tuple[Any, ...] = field(default=())
 
     @property

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from app.catalog.models import CatalogItem
 from app.company.models import Company
@@ -294,18 +294,10 @@ def detach_from_draft(actor: Any, order: ServiceOrder) -> None:
         delete_draft(actor, invoice.id)
 
 
-_LINKED_ORDER_IDS = select(ServiceOrder.__table__.c.id).where(
-    ServiceOrder.__table__.c.invoice_id == bindparam("invoice_id")
-)
-
-
 def _linked_orders(invoice_id: int) -> list[ServiceOrder]:
-    # Most invoices come from no order: ask for ids first, load orders only when there are some.
-    db.session.flush()  # a Core read does not autoflush
-    ids = list(db.session.connection().scalars(_LINKED_ORDER_IDS, {"invoice_id": invoice_id}))
-    if not ids:
-        return []
-    return list(db.session.scalars(select(ServiceOrder).where(ServiceOrder.id.in_(ids))))
+    return list(
+        db.session.scalars(select(ServiceOrder).where(ServiceOrder.invoice_id == invoice_id))
+    )
 
 
 def on_draft_deleted(invoice: Invoice, **_: Any) -> None:

@@ -3,19 +3,18 @@ access checks, role checks, state transitions and input parsing."""
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import lazyload, make_transient_to_detached
 
 from app.auth.models import User
 from app.company.services import company_timezone
 from app.core import clock
+from app.core.db import insert_or_skip
 from app.core.errors import Errors, Forbidden, InvalidTransition, NotFound
 from app.extensions import db
 from app.service_orders.models import ServiceOrder, order_technicians
@@ -196,8 +195,8 @@ def insert_once(row: Any) -> Any:
         for attribute in mapper.column_attrs
         if attribute.key in row.__dict__
     }
-    dialect = db.session.get_bind().dialect.name
-    inserted = db.session.execute(_insert_unless_stored(dialect, table), values).first()
+    insert = insert_or_skip(table, ("client_id",), tuple(table.columns))
+    inserted = db.session.execute(insert, values).first()
     if inserted is None:
         return db.session.scalar(select(model).where(model.client_id == values["client_id"]))
     columns = inserted._mapping
@@ -207,12 +206,3 @@ def insert_once(row: Any) -> Any:
     make_transient_to_detached(stored)  # as if loaded: every column present, nothing pending
     db.session.add(stored)
     return stored
-
-
-@functools.cache
-def _insert_unless_stored(dialect: str, table: Any) -> Any:
-    """Built once per table: the values come as parameters of each execution."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (
-        insert(table).on_conflict_do_nothing(index_elements=["client_id"]).returning(*table.columns)
-    )
