@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from app.config import load_config
-from app.core.db import configure_sqlite
+from app.core.db import configure_sqlite, ping_idle_connections
 from app.extensions import csrf, db, login_manager, migrate
 
 
@@ -34,6 +34,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+        ping_idle_connections(db.engine, float(app.config["DB_PING_AFTER_IDLE_SECONDS"]))
 
 
 def register_blueprints(app: Flask) -> None:

@@ -28,7 +28,8 @@ def load_config(instance_path: Path) -> dict[str, object]:
     secure = os.environ.get("FIELDPOST_SECURE_COOKIES", "0") == "1"
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Pooled connections idle longer than this are checked before use (app.core.db).
+        "DB_PING_AFTER_IDLE_SECONDS": float(os.environ.get("FIELDPOST_DB_PING_AFTER_IDLE", "1")),
         "SECRET_KEY": _secret_key(instance_path),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

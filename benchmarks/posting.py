@@ -35,7 +35,7 @@ from tests.accounting.helpers import CUSTOMER, THREE_LINES, clone_drafts
 from tests.conftest import PG_ADMIN_URL, Database, make_app, migrate_and_seed
 
 N = int(os.environ.get("FIELDPOST_BENCH_N", "2000"))
-POSTERS = (1, 8)
+POSTERS = tuple(int(n) for n in os.environ.get("FIELDPOST_BENCH_POSTERS", "1,8").split(","))
 ROUNDS = int(os.environ.get("FIELDPOST_BENCH_ROUNDS", "2"))
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
@@ -53,6 +53,16 @@ def _prepare(count: int) -> tuple[Database, list[int]]:
     return database, ids
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process on this machine (its /proc stat)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
 def _post_worker(url: str, ids: list[int], barrier: Any, out: Any) -> None:
     app = make_app(url)
     with app.app_context():
@@ -62,16 +72,21 @@ def _post_worker(url: str, ids: list[int], barrier: Any, out: Any) -> None:
         def _count(*_: Any) -> None:
             statements[0] += 1
 
-        db.session.execute(select(1))  # connect before the clock starts
+        # Connect before the clock starts; one pooled connection serves every posting.
+        backend = db.session.scalar(select(func.pg_backend_pid()))
         db.session.rollback()
         barrier.wait()
-        start = time.time()
+        start, cpu, backend_cpu = time.time(), time.process_time(), _process_cpu(backend)
         for invoice_id in ids:
             post_invoice(None, invoice_id)
-        end = time.time()
+        end, cpu, backend_cpu = (
+            time.time(),
+            time.process_time() - cpu,
+            _process_cpu(backend) - backend_cpu,
+        )
         db.session.remove()
         db.engine.dispose()
-    out.put((start, end, statements[0]))
+    out.put((start, end, statements[0], cpu, backend_cpu))
 
 
 def _floor_worker(url: str, ids: list[int], barrier: Any, out: Any) -> None:
@@ -79,6 +94,7 @@ def _floor_worker(url: str, ids: list[int], barrier: Any, out: Any) -> None:
     dsn = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(dsn) as conn:
         roles = dict(conn.execute("SELECT role, id FROM accounts WHERE role IS NOT NULL"))
+        backend = conn.info.backend_pid
         lines = [
             ("receivable", 44340, 0),
             ("revenue_labour", 0, 13000),
@@ -89,7 +105,7 @@ def _floor_worker(url: str, ids: list[int], barrier: Any, out: Any) -> None:
         ]
         conn.commit()
         barrier.wait()
-        start = time.time()
+        start, cpu, backend_cpu = time.time(), time.process_time(), _process_cpu(backend)
         for invoice_id in ids:
             with conn.cursor() as cur:
                 entry_id = cur.execute(
@@ -117,8 +133,12 @@ def _floor_worker(url: str, ids: list[int], barrier: Any, out: Any) -> None:
                     (sequence, f"INV-2026-{sequence:03d}", entry_id, "0" * 64, invoice_id),
                 )
             conn.commit()
-        end = time.time()
-    out.put((start, end, 0))
+        end, cpu, backend_cpu = (
+            time.time(),
+            time.process_time() - cpu,
+            _process_cpu(backend) - backend_cpu,
+        )
+    out.put((start, end, 0, cpu, backend_cpu))
 
 
 def _run(target: Any, posters: int, floor: bool) -> dict[str, float]:
@@ -145,6 +165,8 @@ def _run(target: Any, posters: int, floor: bool) -> dict[str, float]:
             process.join()
         elapsed = max(r[1] for r in results) - min(r[0] for r in results)
         statements = sum(r[2] for r in results) / N
+        python_ms = sum(r[3] for r in results) / N * 1000
+        database_ms = sum(r[4] for r in results) / N * 1000
         app = make_app(database.url)
         with app.app_context():
             numbers = sorted(
@@ -155,7 +177,13 @@ def _run(target: Any, posters: int, floor: bool) -> dict[str, float]:
             account_ids_by_role({"receivable"})
             db.session.remove()
             db.engine.dispose()
-        return {"rate": N / elapsed, "seconds": elapsed, "statements": statements}
+        return {
+            "rate": N / elapsed,
+            "seconds": elapsed,
+            "statements": statements,
+            "python_ms": python_ms,
+            "database_ms": database_ms,
+        }
     finally:
         database.drop()
 
@@ -203,7 +231,9 @@ def main() -> int:
         print(
             f"{posters} poster(s): post_invoice {posting['rate']:.0f}/s, "
             f"floor {floor['rate']:.0f}/s, ratio {posting['rate'] / floor['rate']:.0%}, "
-            f"{posting['statements']:.1f} statements per posting",
+            f"{posting['statements']:.1f} statements per posting; CPU ms per posting: "
+            f"Python {posting['python_ms']:.2f} (floor {floor['python_ms']:.2f}), "
+            f"PostgreSQL {posting['database_ms']:.2f} (floor {floor['database_ms']:.2f})",
             flush=True,
         )
     lines = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -10,6 +10,8 @@ from sqlalchemy import func, insert, select
 
 from app.accounting.models import Account, Allocation, JournalEntry, JournalLine, Payment
 from app.accounting.posting import EntryLine, seal
+from app.company.models import Company
+from app.company.services import NOT_CONFIGURED, CompanyNotConfigured, PostingRules
 from app.core.errors import DomainError
 from app.extensions import db
 from app.invoicing.models import Invoice
@@ -33,6 +35,10 @@ class ChartIncomplete(DomainError):
 
 def account_ids_by_role(roles: set[str]) -> dict[str, int]:
     rows = db.session.connection().execute(_ACCOUNTS_WITH_ROLES)
+    return _pick_accounts(rows, roles)
+
+
+def _pick_accounts(rows: Iterable[tuple[str, int]], roles: set[str]) -> dict[str, int]:
     found = {role: account_id for role, account_id in rows if role in roles}
     missing = roles - set(found)
     if missing:
@@ -41,6 +47,28 @@ def account_ids_by_role(roles: set[str]) -> dict[str, int]:
             "assign them in the chart of accounts."
         )
     return found
+
+
+_companies, _accounts = Company.__table__, Account.__table__
+# Built once: what every posting checks and books to, in one statement. The company row is
+# read FOR SHARE: a lock-date change (which takes it FOR UPDATE) waits for postings in
+# flight, and a posting waits for a lock-date change, so no document lands in a period that
+# was closed while it was being posted. One row per account with a role (a handful).
+_READ_POSTING_SETTINGS = (
+    select(_companies.c.vat_registered, _companies.c.lock_date, _accounts.c.role, _accounts.c.id)
+    .select_from(_companies.outerjoin(_accounts, _accounts.c.role.is_not(None)))
+    .where(_companies.c.id == select(func.min(_companies.c.id)).scalar_subquery())
+    .with_for_update(read=True, of=_companies)
+)
+
+
+def posting_settings() -> tuple[PostingRules, dict[str, int]]:
+    """The company's posting rules (its row held FOR SHARE) and the accounts by role."""
+    rows = db.session.connection().execute(_READ_POSTING_SETTINGS).all()
+    if not rows:
+        raise CompanyNotConfigured(NOT_CONFIGURED)
+    accounts = {role: account_id for _, _, role, account_id in rows if role is not None}
+    return PostingRules(*rows[0][:2]), accounts
 
 
 def write_entry(
@@ -53,13 +81,19 @@ def write_entry(
     payment_id: int | None = None,
     reverses_entry_id: int | None = None,
     actor_id: int | None = None,
+    accounts: Mapping[str, int] | None = None,
 ) -> int:
     """Insert an entry and its lines, sealed, in two statements; return the entry's id.
 
     Both go through Core (`INSERT ... RETURNING id`, then one executemany for the lines):
     entries are insert-only, so nothing needs the ORM's unit of work or identity map.
+    `accounts` (by role) is looked up unless the caller already read it.
     """
-    accounts = account_ids_by_role({line.role for line in lines})
+    roles = {line.role for line in lines}
+    if accounts is None:
+        accounts = account_ids_by_role(roles)
+    else:
+        accounts = _pick_accounts(accounts.items(), roles)
     rows = [
         {
             "account_id": accounts[line.role],

@@ -11,11 +11,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select
 
 from app.accounting.ledger import (
     allocate_to_invoice,
     credited_total,
+    posting_settings,
     unapplied_sources,
     write_entry,
 )
@@ -29,7 +30,7 @@ from app.accounting.posting import (
     reverse_lines,
 )
 from app.company.models import Company
-from app.company.services import PostingRules, ensure_open_period, get_company, posting_rules
+from app.company.services import PostingRules, ensure_open_period, get_company
 from app.core import clock
 from app.core.db import reloadable, use_case, utcnow
 from app.core.errors import (
@@ -42,7 +43,7 @@ from app.core.errors import (
     ValidationFailed,
 )
 from app.core.money import InvalidNumber, money, to_decimal
-from app.core.numbering import draw_number
+from app.core.numbering import draw_and_write, draw_number
 from app.extensions import db
 from app.invoicing import events
 from app.invoicing.calculations import Totals
@@ -54,15 +55,13 @@ from app.invoicing.operations import (
     copy_lines,
     load_invoice,
     read_for_posting,
-    seal_of,
+    seal_with_number,
     totals_of,
 )
 from app.invoicing.services import build_draft
 from app.invoicing.validation import parse_date
 
 MAX_AMOUNT = Decimal(10**11)
-# Built once: the UPDATE that freezes a posted document (SET clause from the parameters).
-_FREEZE = update(Invoice.__table__).where(Invoice.__table__.c.id == bindparam("invoice_id"))
 
 
 def can_post(invoice: Invoice | PostingDraft, company: Company | PostingRules) -> list[str]:
@@ -103,7 +102,9 @@ def _checked_totals(draft: PostingDraft) -> Totals:
     return totals
 
 
-def _write_document_entry(draft: PostingDraft, totals: Totals, actor_id: int | None) -> int:
+def _write_document_entry(
+    draft: PostingDraft, totals: Totals, actor_id: int | None, accounts: dict[str, int] | None
+) -> int:
     figures = DocumentFigures(
         customer_id=draft.customer_id,
         document_id=draft.id,
@@ -121,15 +122,19 @@ def _write_document_entry(draft: PostingDraft, totals: Totals, actor_id: int | N
         lines=build_credit_note_entry(figures) if is_note else build_invoice_entry(figures),
         invoice_id=draft.id,
         actor_id=actor_id,
+        accounts=accounts,
     )
 
 
-def _finalise(draft: PostingDraft, actor: Any) -> None:
+def _finalise(draft: PostingDraft, actor: Any, accounts: dict[str, int] | None = None) -> Invoice:
     """Write the entry, let listeners act, then draw the number last and freeze the document.
 
-    Nothing goes through the ORM's unit of work: the entry is a Core insert and the document
-    is frozen by one Core UPDATE right after the counter, so the counter row (the one row
-    every poster of the series queues on) is held for two statements and the commit.
+    Nothing goes through the ORM's unit of work: the entry is a Core insert, and the number
+    is drawn and the document frozen by `draw_and_write`. The counter row is the one row
+    every poster of the series queues on, so everything else (the frozen values, the seal
+    up to the number, the returned instance) is prepared before it is taken; on PostgreSQL
+    the draw and the freeze are then one statement, followed by the commit. Returns the
+    posted document, its attributes loading on first use.
     """
     series, year = draft.doc_type, draft.invoice_date.year
     actor_id = getattr(actor, "id", None)
@@ -145,13 +150,13 @@ def _finalise(draft: PostingDraft, actor: Any) -> None:
         "journal_entry_id": None,
     }
     if draft.doc_type != "proforma":
-        values["journal_entry_id"] = _write_document_entry(draft, totals, actor_id)
+        values["journal_entry_id"] = _write_document_entry(draft, totals, actor_id, accounts)
     events.emit("posting", invoice=draft)
-    values["sequence"], values["number"] = draw_number(series, year)
+    seal = seal_with_number(replace(draft, taxes=tuple(totals.taxes), **billing))
+    posted = reloadable(Invoice, draft.id)
     values["posted_at"] = utcnow()
-    sealed = replace(draft, number=values["number"], taxes=tuple(totals.taxes), **billing)
-    values["seal"] = seal_of(sealed)
-    db.session.connection().execute(_FREEZE, {"invoice_id": draft.id, **values})
+    draw_and_write(series, year, Invoice.__table__, draft.id, values, seal)
+    return posted
 
 
 @use_case
@@ -164,11 +169,11 @@ def post_invoice(actor: Any, invoice_id: int) -> Invoice:
     draft = read_for_posting(invoice_id)
     if draft.state != "draft":
         raise InvoiceNotDraft(f"{draft.title} is already posted.")
-    problems = can_post(draft, posting_rules())
+    rules, accounts = posting_settings()
+    problems = can_post(draft, rules)
     if problems:
         raise InvalidTransition(" ".join(problems))
-    _finalise(draft, actor)
-    invoice = reloadable(Invoice, draft.id)
+    invoice = _finalise(draft, actor, accounts)
     events.emit("posted", invoice=invoice)
     return invoice
 
@@ -423,8 +428,7 @@ def issue_credit_note(
             "These quantities would credit more than the invoice total.", field="lines"
         )
     db.session.flush()  # the note and its lines, for posting to read like any draft
-    _finalise(read_for_posting(note.id), actor)
-    note = reloadable(Invoice, note.id)
+    note = _finalise(read_for_posting(note.id), actor)
     allocate_to_invoice(
         original, min(note.gross_total, original.residual), today, credit_note_id=note.id
     )

@@ -79,25 +79,6 @@ class PostingRules:
     lock_date: date | None
 
 
-_companies = Company.__table__
-# Built once. FOR SHARE: a lock-date change (which takes the row FOR UPDATE) waits for
-# postings in flight, and a posting waits for a lock-date change, so no document lands in a
-# period that was closed while it was being posted.
-_READ_POSTING_RULES = (
-    select(_companies.c.vat_registered, _companies.c.lock_date)
-    .order_by(_companies.c.id)
-    .limit(1)
-    .with_for_update(read=True)
-)
-
-
-def posting_rules() -> PostingRules:
-    row = db.session.connection().execute(_READ_POSTING_RULES).first()
-    if row is None:
-        raise CompanyNotConfigured(NOT_CONFIGURED)
-    return PostingRules(*row)
-
-
 _READ_TIMEZONE = select(Company.timezone).order_by(Company.id).limit(1)
 
 

@@ -7,7 +7,24 @@ for microseconds. Never a database SEQUENCE: its values survive a rollback and l
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, UniqueConstraint, bindparam, select, update
+import functools
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Integer,
+    String,
+    Table,
+    TextClause,
+    UniqueConstraint,
+    bindparam,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -79,7 +96,8 @@ def format_number(series: NumberSeries, year: int, sequence: int) -> str:
     return f"{prefix}{sequence:0{series.padding}d}"
 
 
-def _ensure_counter(code: str, year: int, start_number: int) -> None:
+def _ensure_counter(code: str, year: int) -> None:
+    start_number = get_series(code).start_number
     dialect = db.session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
     stmt = (
@@ -100,7 +118,7 @@ def draw_number(code: str, year: int) -> tuple[int, str]:
     connection = db.session.connection()
     row = connection.execute(stmt, params).first()
     if row is None:  # first number of this (series, year)
-        _ensure_counter(code, year, get_series(code).start_number)
+        _ensure_counter(code, year)
         row = connection.execute(stmt, params).one()
     sequence, prefix_template, padding = row
     if prefix_template is None:  # the series was never set up: it gets the default format
@@ -119,3 +137,113 @@ def peek_next_number(code: str, year: int) -> str:
         )
     )
     return format_number(series, year, (last if last is not None else series.start_number - 1) + 1)
+
+
+@dataclass(frozen=True)
+class NumberedSeal:
+    """A document's seal with its number still open: sha256 (hex) of `before`, the number
+    as a JSON string, then `after`. The document is serialised before the number is drawn,
+    so only the number is left to add while the counter row is held."""
+
+    before: str
+    after: str
+
+    def of(self, number: str) -> str:
+        return hashlib.sha256((self.before + json.dumps(number) + self.after).encode()).hexdigest()
+
+
+def draw_and_write(
+    code: str,
+    year: int,
+    table: Table,
+    row_id: int,
+    values: Mapping[str, Any],
+    seal: NumberedSeal,
+) -> tuple[int, str]:
+    """Draw the next number of (code, year) and write it, its seal and `values` into row
+    `row_id` of `table` (a numbered, sealed document: `sequence`, `number`, `seal`).
+
+    The counter row is held from the draw until the commit, and every poster of the series
+    queues on it. On PostgreSQL the draw, the number's format, the seal and the write are one
+    statement, so nothing runs in Python while the row is held. Elsewhere (and for a series
+    whose prefix JSON would escape, or one never set up) the number is drawn, then written.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        sequence, number = draw_number(code, year)
+    else:
+        params = {
+            **values,
+            "draw_code": code,
+            "draw_year": year,
+            "draw_year_text": str(year),
+            "plain": _PLAIN_PREFIX,
+            "seal_before": seal.before,
+            "seal_after": seal.after,
+            "row_id": row_id,
+        }
+        statement = _draw_and_write_statement(table, tuple(values))
+        row = connection.execute(statement, params).first()
+        if row is None:  # first number of this (series, year): nothing was drawn
+            _ensure_counter(code, year)
+            row = connection.execute(statement, params).one()
+        sequence, written = row
+        if written is not None:
+            return sequence, written
+        number = format_number(get_series(code), year, sequence)
+    connection.execute(
+        _write_statement(table),
+        {
+            **values,
+            "sequence": sequence,
+            "number": number,
+            "seal": seal.of(number),
+            "row_id": row_id,
+        },
+    )
+    return sequence, number
+
+
+# A prefix whose characters JSON writes as they are (printable ASCII but the quote and the
+# backslash): for it, '"' || number || '"' in SQL is exactly Python's json.dumps(number).
+_PLAIN_PREFIX = r"^[\x20\x21\x23-\x5b\x5d-\x7e]*$"
+
+
+@functools.cache
+def _draw_and_write_statement(table: Table, columns: tuple[str, ...]) -> TextClause:
+    """PostgreSQL: draw, format, seal and write in one statement (built once per table and
+    column set). It returns the drawn sequence, and the number when it wrote the row."""
+    assignments = ", ".join(f"{column} = :{column}" for column in columns)
+    sql = f"""
+        WITH drawn AS (
+            UPDATE number_counters SET last_number = last_number + 1
+            WHERE series = :draw_code AND year = :draw_year
+            RETURNING last_number
+        ), numbered AS (
+            SELECT drawn.last_number AS sequence,
+                   replace(format.prefix_template, '{{year}}', :draw_year_text)
+                   || lpad(drawn.last_number::text,
+                           greatest(format.padding, length(drawn.last_number::text)), '0')
+                   AS number
+            FROM drawn JOIN number_series AS format ON format.code = :draw_code
+            WHERE format.prefix_template ~ :plain
+        ), written AS (
+            UPDATE {table.name} SET
+                sequence = numbered.sequence,
+                number = numbered.number,
+                seal = encode(sha256(convert_to(
+                    :seal_before || '"' || numbered.number || '"' || :seal_after, 'UTF8'
+                )), 'hex'),
+                {assignments}
+            FROM numbered WHERE {table.name}.id = :row_id
+            RETURNING {table.name}.number
+        )
+        SELECT drawn.last_number, written.number FROM drawn LEFT JOIN written ON true
+    """
+    return text(sql).bindparams(*(bindparam(c, type_=table.c[c].type) for c in columns))
+
+
+@functools.cache
+def _write_statement(table: Table) -> Any:
+    """UPDATE `table` ... WHERE id = :row_id; the SET clause comes from the parameters."""
+    return update(table).where(table.c.id == bindparam("row_id"))

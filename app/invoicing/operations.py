@@ -16,6 +16,7 @@ from app.catalog.models import CatalogItem
 from app.company.models import Company
 from app.core.errors import Errors, NotFound
 from app.core.money import ZERO
+from app.core.numbering import NumberedSeal
 from app.customers.models import Customer
 from app.extensions import db
 from app.invoicing.calculations import LineInput, compute_totals
@@ -131,11 +132,9 @@ def snapshot_customer(invoice: Invoice) -> None:
         setattr(invoice, key, value)
 
 
-def seal_of(invoice: Invoice | PostingDraft) -> str:
-    """A hash of everything a posted document says; `ledger verify` recomputes it from the
-    stored row, posting computes it from the draft it read with the number it drew."""
-    content = {
-        "number": invoice.number,
+def _seal_content(invoice: Invoice | PostingDraft, number: str | None) -> dict[str, Any]:
+    return {
+        "number": number,
         "doc_type": invoice.doc_type,
         "customer": [
             invoice.customer_id,
@@ -171,7 +170,30 @@ def seal_of(invoice: Invoice | PostingDraft) -> str:
         "taxes": [[str(t.rate), str(t.base), str(t.amount)] for t in invoice.taxes],
         "credited": invoice.credited_invoice_id,
     }
-    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def seal_of(invoice: Invoice | PostingDraft) -> str:
+    """A hash of everything a posted document says; `ledger verify` recomputes it from the
+    stored row, posting computes it from the draft it read with the number it drew."""
+    return _digest(json.dumps(_seal_content(invoice, invoice.number), sort_keys=True))
+
+
+# Stands for the number while it is not drawn yet. JSON escapes the NUL character, and a
+# quote inside any text value is escaped too, so `"number": "\u0000"` occurs exactly once.
+_OPEN_NUMBER = "\x00"
+_NUMBER_KEY = '"number": '
+
+
+def seal_with_number(invoice: Invoice | PostingDraft) -> NumberedSeal:
+    """`seal_of` with the number left open: `seal_with_number(doc).of(n)` is the seal of
+    `doc` numbered `n`."""
+    text = json.dumps(_seal_content(invoice, _OPEN_NUMBER), sort_keys=True)
+    before, after = text.split(_NUMBER_KEY + json.dumps(_OPEN_NUMBER))
+    return NumberedSeal(before + _NUMBER_KEY, after)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.catalog.models import CatalogItem
 from app.company.models import Company
@@ -300,6 +300,18 @@ def _linked_orders(invoice_id: int) -> list[ServiceOrder]:
     )
 
 
+# Most documents bill no service order: asking for ids alone keeps that case to one small
+# query; the orders themselves are loaded only when there are some.
+_LINKED_ORDER_IDS = select(ServiceOrder.__table__.c.id).where(
+    ServiceOrder.__table__.c.invoice_id == bindparam("invoice_id")
+)
+
+
+def _has_linked_orders(invoice_id: int) -> bool:
+    connection = db.session.connection()
+    return connection.execute(_LINKED_ORDER_IDS, {"invoice_id": invoice_id}).first() is not None
+
+
 def on_draft_deleted(invoice: Invoice, **_: Any) -> None:
     """The draft is gone: its orders return to the "requires invoicing" queue."""
     for order in _linked_orders(invoice.id):
@@ -310,7 +322,7 @@ def on_draft_deleted(invoice: Invoice, **_: Any) -> None:
 def on_posting(invoice: PostingDraft, **_: Any) -> None:
     """The invoice is being posted: its orders are invoiced. An order whose lines were all
     removed from the draft before posting was not billed by it and goes back to the queue."""
-    if invoice.doc_type != "invoice":
+    if invoice.doc_type != "invoice" or not _has_linked_orders(invoice.id):
         return
     billed = {line.source_order_id for line in invoice.lines}
     for order in _linked_orders(invoice.id):

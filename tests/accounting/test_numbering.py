@@ -12,7 +12,7 @@ from app.accounting.services import post_invoice
 from app.accounting.verify import verify_ledger
 from app.company.services import update_numbering
 from app.core.errors import ValidationFailed
-from app.core.numbering import peek_next_number
+from app.core.numbering import NumberSeries, peek_next_number
 from app.extensions import db
 from app.invoicing import events
 from app.invoicing.models import Invoice
@@ -129,4 +129,39 @@ def test_update_numbering_prefix_after_numbers_issued_applies_to_next(session):
     update_numbering(None, "invoice", prefix_template="SRV-{year}/", start_number=1)
     second = post_invoice(None, create_draft(None, customer_id=customer.id, lines=[line()]).id)
     assert second.number == "SRV-2026/002"
+    assert verify_ledger() == []
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        ("INV {year} #", "INV 2026 #001"),  # plain ASCII: drawn, formatted and sealed in SQL
+        ("{year}{year}-", "20262026-001"),  # every {year} is replaced
+        ("RÉ-{year}-", "RÉ-2026-001"),  # JSON escapes É: numbered in SQL, sealed in Python
+        ('Q"{year}\\', 'Q"2026\\001'),  # a quote and a backslash, escaped in the seal
+    ],
+)
+def test_post_number_and_seal_for_any_prefix(session, prefix, expected):
+    update_numbering(None, "invoice", prefix_template=prefix, start_number=1)
+    draft = create_draft(None, customer_id=CustomerFactory().id, lines=[line()])
+    posted = post_invoice(None, draft.id)
+    assert posted.number == expected
+    assert posted.sequence == 1
+    assert verify_ledger() == []  # the stored seal is the one recomputed from the row
+
+
+def test_post_number_wider_than_its_padding_is_not_cut(session):
+    update_numbering(None, "invoice", prefix_template="INV-", start_number=999)
+    customer = CustomerFactory()
+    first = post_invoice(None, create_draft(None, customer_id=customer.id, lines=[line()]).id)
+    second = post_invoice(None, create_draft(None, customer_id=customer.id, lines=[line()]).id)
+    assert (first.number, second.number) == ("INV-999", "INV-1000")
+    assert verify_ledger() == []
+
+
+def test_post_in_a_series_never_set_up_gets_the_default_format(session):
+    db.session.execute(NumberSeries.__table__.delete().where(NumberSeries.code == "invoice"))
+    draft = create_draft(None, customer_id=CustomerFactory().id, lines=[line()])
+    assert post_invoice(None, draft.id).number == "INV-2026-001"
+    assert db.session.get(NumberSeries, "invoice").prefix_template == "INV-{year}-"
     assert verify_ledger() == []
