@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import Money, Percent, Quantity, UTCDateTime, utcnow
@@ -70,6 +80,11 @@ class Invoice(db.Model):
         ForeignKey("invoices.id"), nullable=True
     )
     reason: Mapped[str] = mapped_column(Text, default="")  # why a credit note was issued
+    # Made by invoicing service orders, which then point at the document: posting and
+    # deleting it tell them (and skip asking when no order can point at it).
+    from_service_orders: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     journal_entry_id: Mapped[int | None] = mapped_column(
         ForeignKey("journal_entries.id", use_alter=True), nullable=True
     )

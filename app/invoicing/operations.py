@@ -252,6 +252,7 @@ class PostingDraft:
     vat_total: Decimal
     gross_total: Decimal
     credited_invoice_id: int | None
+    from_service_orders: bool
     customer: BillingParty
     lines: tuple[DraftLine, ...]
     number: str | None = None
@@ -286,6 +287,7 @@ _DRAFT_HEADER = [
     "vat_total",
     "gross_total",
     "credited_invoice_id",
+    "from_service_orders",
 ]
 _HEADER_END = len(_DRAFT_HEADER) + len(BillingParty.__dataclass_fields__)
 # One statement: the header and customer repeated on each line (a draft without lines gives

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from app.catalog.models import CatalogItem
 from app.company.models import Company
@@ -261,6 +261,7 @@ def invoice_orders(actor: Any, order_ids: list[int], *, invoice_date: date | Non
     # build_draft takes no source ids from callers (mass assignment); set them here.
     for line, source in zip(invoice.lines, sources, strict=True):
         line.source_order_id = source
+    invoice.from_service_orders = True  # posting and deleting the draft tell its orders
     for order in orders:
         order.invoice_id = invoice.id
     db.session.flush()
@@ -300,20 +301,10 @@ def _linked_orders(invoice_id: int) -> list[ServiceOrder]:
     )
 
 
-# Most documents bill no service order: asking for ids alone keeps that case to one small
-# query; the orders themselves are loaded only when there are some.
-_LINKED_ORDER_IDS = select(ServiceOrder.__table__.c.id).where(
-    ServiceOrder.__table__.c.invoice_id == bindparam("invoice_id")
-)
-
-
-def _has_linked_orders(invoice_id: int) -> bool:
-    connection = db.session.connection()
-    return connection.execute(_LINKED_ORDER_IDS, {"invoice_id": invoice_id}).first() is not None
-
-
 def on_draft_deleted(invoice: Invoice, **_: Any) -> None:
     """The draft is gone: its orders return to the "requires invoicing" queue."""
+    if not invoice.from_service_orders:
+        return
     for order in _linked_orders(invoice.id):
         order.invoice_id = None
     db.session.flush()
@@ -322,7 +313,7 @@ def on_draft_deleted(invoice: Invoice, **_: Any) -> None:
 def on_posting(invoice: PostingDraft, **_: Any) -> None:
     """The invoice is being posted: its orders are invoiced. An order whose lines were all
     removed from the draft before posting was not billed by it and goes back to the queue."""
-    if invoice.doc_type != "invoice" or not _has_linked_orders(invoice.id):
+    if invoice.doc_type != "invoice" or not invoice.from_service_orders:
         return
     billed = {line.source_order_id for line in invoice.lines}
     for order in _linked_orders(invoice.id):

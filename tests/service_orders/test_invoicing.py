@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from app.accounting.services import post_invoice
 from app.core.errors import InvalidTransition, ValidationFailed
 from app.invoicing.models import Invoice
-from app.invoicing.services import delete_draft
+from app.invoicing.operations import copy_lines
+from app.invoicing.services import copy_invoice, delete_draft, update_draft
 from app.service_orders import parts, services, timesheets
 from app.service_orders.invoicing import (
     AlreadyInvoiced,
@@ -264,6 +265,30 @@ def test_posting_invoice_marks_orders_invoiced(world: Any) -> None:
     assert (first.state, second.state) == ("invoiced", "invoiced")
     assert first.invoice_id == invoice.id
     assert first.invoiced_at is not None
+
+
+def test_posting_returns_an_order_whose_lines_were_removed_to_the_queue(world: Any) -> None:
+    kept, dropped = world.done(minutes=30), world.done(minutes=45)
+    invoice = invoice_orders(world.dispatcher, [kept.id, dropped.id])
+    lines = [  # the kept lines, given with their ids
+        {**values, "id": line.id, "quantity": str(values["quantity"])}
+        for line, values in zip(invoice.lines, copy_lines(invoice), strict=True)
+        if line.source_order_id == kept.id
+    ]
+    update_draft(world.bookkeeper, invoice.id, lines=lines)
+    post_invoice(world.bookkeeper, invoice.id)
+    assert (kept.state, kept.invoice_id) == ("invoiced", invoice.id)
+    assert (dropped.state, dropped.invoice_id) == ("done", None)
+    assert [o.id for o in list_invoicing_queue(world.dispatcher)[0].orders] == [dropped.id]
+
+
+def test_posting_a_copy_of_an_order_invoice_leaves_the_orders_alone(world: Any) -> None:
+    order = world.done(minutes=30)
+    invoice = invoice_order(world.dispatcher, order.id)
+    copy = copy_invoice(world.bookkeeper, invoice.id)
+    assert copy.from_service_orders is False
+    post_invoice(world.bookkeeper, copy.id)
+    assert (order.state, order.invoice_id) == ("done", invoice.id)
 
 
 def test_reopen_after_posting_refused(world: Any) -> None:
