@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ARRAY, bindparam, func, insert, select, text
+from sqlalchemy import ARRAY, String, bindparam, cast, func, insert, select, text
 
 from app.accounting.models import Account, Allocation, JournalEntry, JournalLine, Payment
 from app.accounting.posting import EntryLine, seal
 from app.company.models import Company
-from app.company.services import NOT_CONFIGURED, CompanyNotConfigured, PostingRules
+from app.company.services import PostingRules, get_company
 from app.core.db import utcnow
-from app.core.errors import DomainError
+from app.core.errors import DomainError, NotFound
 from app.extensions import db
 from app.invoicing.models import Invoice
+from app.invoicing.operations import PostingDraft, draft_statement, read_for_posting
 
 ZERO = Decimal("0.00")
 
@@ -51,25 +53,40 @@ def _pick_accounts(rows: Iterable[tuple[str, int]], roles: set[str]) -> dict[str
 
 
 _companies, _accounts = Company.__table__, Account.__table__
-# Built once: what every posting checks and books to, in one statement. The company row is
-# read FOR SHARE: a lock-date change (which takes it FOR UPDATE) waits for postings in
-# flight, and a posting waits for a lock-date change, so no document lands in a period that
-# was closed while it was being posted. One row per account with a role (a handful).
-_READ_POSTING_SETTINGS = (
-    select(_companies.c.vat_registered, _companies.c.lock_date, _accounts.c.role, _accounts.c.id)
-    .select_from(_companies.outerjoin(_accounts, _accounts.c.role.is_not(None)))
-    .where(_companies.c.id == select(func.min(_companies.c.id)).scalar_subquery())
-    .with_for_update(read=True, of=_companies)
+# Every account that carries a role, as "role:id,role:id" (a handful).
+_ROLE_ACCOUNTS = (
+    select(func.aggregate_strings(_accounts.c.role + ":" + cast(_accounts.c.id, String), ","))
+    .where(_accounts.c.role.is_not(None))
+    .scalar_subquery()
+)
+# Built once: the draft as invoicing reads it for posting, with what every posting checks
+# and books to, in one statement. The company row is read FOR SHARE: a lock-date change
+# (which takes it FOR UPDATE) waits for postings in flight, and a posting waits for a
+# lock-date change, so no document lands in a period closed while it was being posted.
+_READ_FOR_POSTING = (
+    draft_statement()
+    .add_columns(_companies.c.vat_registered, _companies.c.lock_date, _ROLE_ACCOUNTS)
+    .join(_companies, _companies.c.id == select(func.min(_companies.c.id)).scalar_subquery())
+    .suffix_with(f"FOR SHARE OF {_companies.name}", dialect="postgresql")
 )
 
 
-def posting_settings() -> tuple[PostingRules, dict[str, int]]:
-    """The company's posting rules (its row held FOR SHARE) and the accounts by role."""
-    rows = db.session.connection().execute(_READ_POSTING_SETTINGS).all()
-    if not rows:
-        raise CompanyNotConfigured(NOT_CONFIGURED)
-    accounts = {role: account_id for _, _, role, account_id in rows if role is not None}
-    return PostingRules(*rows[0][:2]), accounts
+def read_for_posting_with_settings(
+    invoice_id: Any,
+) -> tuple[PostingDraft, PostingRules, dict[str, int]]:
+    """The draft (its row locked), the company's posting rules and the accounts by role."""
+    try:
+        draft, first_row = read_for_posting(invoice_id, _READ_FOR_POSTING)
+    except NotFound:
+        get_company()  # no company set up is the better answer, when it is the reason
+        raise
+    vat_registered, lock_date, role_accounts = first_row[-3:]
+    accounts = {}
+    for pair in (role_accounts or "").split(","):
+        if pair:
+            role, account_id = pair.split(":")
+            accounts[role] = int(account_id)
+    return draft, PostingRules(vat_registered, lock_date), accounts
 
 
 def write_entry(

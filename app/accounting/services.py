@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from app.accounting.ledger import (
     allocate_to_invoice,
     credited_total,
-    posting_settings,
+    read_for_posting_with_settings,
     unapplied_sources,
     write_entry,
 )
@@ -166,10 +166,9 @@ def post_invoice(actor: Any, invoice_id: int) -> Invoice:
     Returns the posted document; its attributes load on first use (posting wrote the row
     with Core statements, so any copy the session held before is expired).
     """
-    draft = read_for_posting(invoice_id)
+    draft, rules, accounts = read_for_posting_with_settings(invoice_id)
     if draft.state != "draft":
         raise InvoiceNotDraft(f"{draft.title} is already posted.")
-    rules, accounts = posting_settings()
     problems = can_post(draft, rules)
     if problems:
         raise InvalidTransition(" ".join(problems))
@@ -428,7 +427,7 @@ def issue_credit_note(
             "These quantities would credit more than the invoice total.", field="lines"
         )
     db.session.flush()  # the note and its lines, for posting to read like any draft
-    note = _finalise(read_for_posting(note.id), actor)
+    note = _finalise(read_for_posting(note.id)[0], actor)
     allocate_to_invoice(
         original, min(note.gross_total, original.residual), today, credit_note_id=note.id
     )

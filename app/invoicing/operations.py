@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.catalog.models import CatalogItem
@@ -306,20 +306,35 @@ _READ_DRAFT = (
 )
 
 
-def read_for_posting(invoice_id: Any) -> PostingDraft:
-    """The document with its customer and lines, its row locked until the transaction ends."""
+def draft_statement() -> Select[Any]:
+    """The statement `read_for_posting` runs, for a caller that reads more in the same trip:
+    columns it adds go after the draft's, and it passes the result back as `statement`."""
+    return _READ_DRAFT
+
+
+def read_for_posting(
+    invoice_id: Any, statement: Select[Any] | None = None
+) -> tuple[PostingDraft, Row[Any]]:
+    """The document with its customer and lines, its row locked until the transaction ends;
+    also the first row read, whose columns after the draft's are the caller's own."""
     if not isinstance(invoice_id, int) or isinstance(invoice_id, bool):
         raise NotFound("No such invoice.")
     db.session.flush()  # Core reads do not autoflush: write what this transaction changed
-    rows = db.session.connection().execute(_READ_DRAFT, {"invoice_id": invoice_id}).all()
+    connection = db.session.connection()
+    rows = connection.execute(
+        _READ_DRAFT if statement is None else statement, {"invoice_id": invoice_id}
+    ).all()
     if not rows:
         raise NotFound("No such invoice.")
-    first = rows[0]
-    return PostingDraft(
+    first, line_end = rows[0], _HEADER_END + len(DraftLine.__dataclass_fields__)
+    draft = PostingDraft(
         *first[: len(_DRAFT_HEADER)],
         customer=BillingParty(*first[len(_DRAFT_HEADER) : _HEADER_END]),
-        lines=tuple(DraftLine(*row[_HEADER_END:]) for row in rows if row[_HEADER_END] is not None),
+        lines=tuple(
+            DraftLine(*row[_HEADER_END:line_end]) for row in rows if row[_HEADER_END] is not None
+        ),
     )
+    return draft, first
 
 
 def copy_lines(source: Invoice) -> list[dict[str, Any]]:
