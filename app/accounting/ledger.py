@@ -101,10 +101,11 @@ def write_entry(
     actor_id: int | None = None,
     accounts: Mapping[str, int] | None = None,
 ) -> int:
-    """Insert an entry and its lines, sealed, in two statements; return the entry's id.
+    """Insert an entry and its lines, sealed; return the entry's id.
 
-    Both go through Core (`INSERT ... RETURNING id`, then one executemany for the lines):
-    entries are insert-only, so nothing needs the ORM's unit of work or identity map.
+    Core, not the ORM: entries are insert-only, so nothing needs the unit of work or the
+    identity map. On PostgreSQL one statement writes both; elsewhere the entry's
+    `INSERT ... RETURNING id`, then one executemany for the lines.
     `accounts` (by role) is looked up unless the caller already read it.
     """
     roles = {line.role for line in lines}

@@ -92,8 +92,14 @@ def get_series(code: str) -> NumberSeries:
 
 
 def format_number(series: NumberSeries, year: int, sequence: int) -> str:
-    prefix = series.prefix_template.replace("{year}", str(year))
-    return f"{prefix}{sequence:0{series.padding}d}"
+    return _formatted(series.prefix_template, series.padding, year, sequence)
+
+
+def _formatted(prefix_template: str, padding: int, year: int, sequence: int) -> str:
+    """The prefix with {year} filled in, then the sequence zero-padded to `padding` digits
+    (never cut). `_draw_and_write_statement` does the same in SQL."""
+    prefix = prefix_template.replace("{year}", str(year))
+    return f"{prefix}{sequence:0{padding}d}"
 
 
 def _ensure_counter(code: str, year: int) -> None:
@@ -122,10 +128,8 @@ def draw_number(code: str, year: int) -> tuple[int, str]:
         row = connection.execute(stmt, params).one()
     sequence, prefix_template, padding = row
     if prefix_template is None:  # the series was never set up: it gets the default format
-        series = get_series(code)
-        prefix_template, padding = series.prefix_template, series.padding
-    prefix = str(prefix_template).replace("{year}", str(year))
-    return sequence, f"{prefix}{sequence:0{padding}d}"
+        return sequence, format_number(get_series(code), year, sequence)
+    return sequence, _formatted(str(prefix_template), int(padding), year, sequence)
 
 
 def peek_next_number(code: str, year: int) -> str:

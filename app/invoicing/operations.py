@@ -172,14 +172,11 @@ def _seal_content(invoice: Invoice | PostingDraft, number: str | None) -> dict[s
     }
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def seal_of(invoice: Invoice | PostingDraft) -> str:
     """A hash of everything a posted document says; `ledger verify` recomputes it from the
     stored row, posting computes it from the draft it read with the number it drew."""
-    return _digest(json.dumps(_seal_content(invoice, invoice.number), sort_keys=True))
+    text = json.dumps(_seal_content(invoice, invoice.number), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 # Stands for the number while it is not drawn yet. JSON escapes the NUL character, and a
