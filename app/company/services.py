@@ -82,6 +82,13 @@ class PostingRules:
 _READ_TIMEZONE = select(Company.timezone).order_by(Company.id).limit(1)
 
 
+def timezone_column() -> Any:
+    """The company's time zone name as a column another read can carry along (NULL before
+    the company is set up), so a use case that locks its own row learns the zone in the
+    same statement."""
+    return _READ_TIMEZONE.scalar_subquery()
+
+
 def company_timezone() -> str:
     """The company's time zone name: one column, not the whole settings row (read by every
     time entry and every list that says what is overdue)."""

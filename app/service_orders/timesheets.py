@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, or_, select
 
@@ -29,6 +30,7 @@ from app.service_orders.operations import (
     is_assigned,
     is_technician,
     load_order,
+    load_order_for_work,
     load_technician,
     mark_work_changed,
     parse_instant,
@@ -72,8 +74,8 @@ def _replayed(actor: Any, client_id: str | None) -> TimeEntry | None:
     return entry
 
 
-def _local_day(instant: datetime) -> date:
-    return instant.astimezone(company_zone()).date()
+def _local_day(instant: datetime, zone: ZoneInfo | None = None) -> date:
+    return instant.astimezone(zone or company_zone()).date()
 
 
 def _check_rate(rate_kind: Any, errors: Errors) -> None:
@@ -81,14 +83,22 @@ def _check_rate(rate_kind: Any, errors: Errors) -> None:
         errors.add("rate_kind", f"Choose one of: {', '.join(RATE_KINDS)}.")
 
 
-def _prepare(actor: Any, order: ServiceOrder, technician_id: Any, errors: Errors) -> Any:
+def _prepare(
+    actor: Any,
+    order: ServiceOrder,
+    technician_id: Any,
+    errors: Errors,
+    assigned: bool | None = None,
+) -> Any:
+    """The technician the work is for, refused when not assigned to the order; `assigned`
+    is that answer when the caller already read it for this technician."""
     technician = load_technician(actor, technician_id, errors)
     # A technician records their own work, and load_order already refused them an order
     # they are not assigned to; the office names the technician, who must be assigned.
     if (
         technician is not None
         and not is_technician(actor)
-        and not is_assigned(order, technician.id)
+        and not (assigned if assigned is not None else is_assigned(order, technician.id))
     ):
         errors.add(
             "technician_id",
@@ -270,7 +280,9 @@ def _parse_day(value: Any, errors: Errors) -> date:
         return clock.now_utc().date()
 
 
-def _span(values: dict[str, Any], errors: Errors) -> tuple[Any, Any, int | None, date | None]:
+def _span(
+    values: dict[str, Any], errors: Errors, zone: ZoneInfo
+) -> tuple[Any, Any, int | None, date | None]:
     """(start, end, minutes, local day) from either start/end or minutes (+ work_date)."""
     now = clock.now_utc()
     start = parse_instant(values.get("started_at"), "started_at", errors)
@@ -288,11 +300,11 @@ def _span(values: dict[str, Any], errors: Errors) -> tuple[Any, Any, int | None,
         if end > now + timedelta(minutes=1):
             errors.add("ended_at", "Time cannot be recorded in the future.")
         minutes = actual_minutes(int((end - start).total_seconds()))
-        return start, end, minutes, _local_day(start)
+        return start, end, minutes, _local_day(start, zone)
     minutes = _parse_minutes(values.get("minutes"), errors)
     raw_day = values.get("work_date")
-    day = _local_day(now) if raw_day in (None, "") else _parse_day(raw_day, errors)
-    if day > _local_day(now):
+    day = _local_day(now, zone) if raw_day in (None, "") else _parse_day(raw_day, errors)
+    if day > _local_day(now, zone):
         errors.add("work_date", "Time cannot be recorded for a future day.")
     return None, None, minutes, day
 
@@ -311,50 +323,98 @@ def log_time(
     client_id: str | None = None,
     note: str = "",
 ) -> TimeEntry:
-    """Record finished work: a start and end, or a number of minutes on a day."""
+    """Record finished work: a start and end, or a number of minutes on a day.
+
+    A submission is taken as new: a replay (its client id already stored) is recognised
+    when the insert skips or a check refuses it, and then answered with the stored entry,
+    so the common case spends no lookup on it."""
     errors = Errors()
     client = clean_client_id(client_id, errors)
     errors.raise_if_any()
-    replay = _replayed(actor, client)
-    if replay is not None:
-        return replay
-    order = load_order(actor, order_id, for_update=True)
-    technician = _prepare(actor, order, technician_id, errors)
-    _check_rate(rate_kind, errors)
     values = {
         "minutes": minutes,
         "started_at": started_at,
         "ended_at": ended_at,
         "work_date": work_date,
     }
-    start, end, actual, day = _span(values, errors)
+    try:
+        entry = _record(actor, order_id, technician_id, rate_kind, client, note, values)
+    except DomainError:
+        replay = _replayed(actor, client)  # a replay is answered even where new work is not
+        if replay is None:
+            raise
+        return replay
+    return entry
+
+
+def _record(
+    actor: Any,
+    order_id: int,
+    technician_id: Any,
+    rate_kind: Any,
+    client: str | None,
+    note: Any,
+    values: dict[str, Any],
+) -> TimeEntry:
+    order, assigned, zone_name = load_order_for_work(actor, order_id, technician_id)
+    zone = ZoneInfo(zone_name) if zone_name else company_zone()
+    errors = Errors()
+    technician = _prepare(actor, order, technician_id, errors, assigned)
+    _check_rate(rate_kind, errors)
+    start, end, actual, day = _span(values, errors, zone)
     errors.raise_if_any()
     ensure_work_open(actor, order)
     _serialize(technician.id)
     assert actual is not None
     assert day is not None
+    field = "minutes" if start is None else "ended_at"
     if start is not None:
         clash = _overlap(technician.id, start, end, None)
         if clash is not None:
             errors.add("started_at", _clash_message(clash))
-    _check_day(technician.id, day, actual, errors, "minutes" if start is None else "ended_at")
-    errors.raise_if_any()
+            _check_day(technician.id, day, actual, errors, field)
+            errors.raise_if_any()
+    entry = insert_once(
+        TimeEntry(
+            order_id=order.id,
+            technician_id=technician.id,
+            client_id=client,
+            rate_kind=rate_kind,
+            started_at=start,
+            ended_at=end,
+            running=False,
+            work_date=day,
+            minutes=actual,
+            note=str(note or "").strip()[:2000],
+            created_by_id=actor.id,
+        ),
+        only_if=_WITHIN_DAY,
+    )
+    if entry is None:  # the day would pass 24 h, or the client id is stored (a replay)
+        replay = _replayed(actor, client)
+        if replay is not None:
+            return replay
+        _check_day(technician.id, day, actual, errors, field)
+        errors.raise_if_any()
+        raise AssertionError("a refused time entry names its reason")
+    # Changed only once the entry is in: a replay leaves the order as it is.
     start_if_scheduled(order)
     mark_work_changed(order)
-    entry = TimeEntry(
-        order_id=order.id,
-        technician_id=technician.id,
-        client_id=client,
-        rate_kind=rate_kind,
-        started_at=start,
-        ended_at=end,
-        running=False,
-        work_date=day,
-        minutes=actual,
-        note=str(note or "").strip()[:2000],
-        created_by_id=actor.id,
+    return entry
+
+
+# The 24-hour rule inside the insert itself: the day's total, read after the technician's
+# lock, plus the new minutes (bind parameters named like the entry's columns).
+_WITHIN_DAY = (
+    select(func.coalesce(func.sum(TimeEntry.minutes), 0))
+    .where(
+        TimeEntry.technician_id == bindparam("technician_id"),
+        TimeEntry.work_date == bindparam("work_date"),
     )
-    return insert_once(entry)
+    .scalar_subquery()
+    + bindparam("minutes")
+    <= DAY_MINUTES
+)
 
 
 def get_time_entry(actor: Any, entry_id: Any) -> TimeEntry:

@@ -130,3 +130,12 @@ def test_photo_of_other_technicians_order_not_found(world: Any, uploads: Path) -
 def test_stored_file_outside_upload_dir_refused(app: Flask, uploads: Path) -> None:
     with app.app_context(), pytest.raises(NotFound):
         signoff.stored_file("../../etc/passwd")
+
+
+def test_replayed_time_entry_leaves_a_later_signature_current(world: Any, uploads: Path) -> None:
+    order = world.in_progress()
+    client_id = "5f0c9a43-52a5-4f4a-9d5c-0f7f2b1f6f10"
+    timesheets.log_time(world.tech, order.id, minutes=15, client_id=client_id)
+    signoff.sign_order(world.tech, order.id, PNG, signer_name="Mary Byrne")
+    timesheets.log_time(world.tech, order.id, minutes=15, client_id=client_id)
+    assert order.signature_outdated is False

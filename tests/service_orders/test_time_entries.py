@@ -260,3 +260,64 @@ def test_bookkeeper_cannot_record_time(world: Any) -> None:
     order = world.in_progress()
     with pytest.raises(Forbidden):
         timesheets.log_time(world.bookkeeper, order.id, technician_id=world.tech.id, minutes=5)
+
+
+def test_replayed_span_returns_stored_entry_not_an_overlap(world: Any, session: Any) -> None:
+    order = world.in_progress()
+    span = {"started_at": NOW - timedelta(hours=2), "ended_at": NOW - timedelta(hours=1)}
+    client_id = str(uuid.uuid4())
+    first = timesheets.log_time(world.tech, order.id, client_id=client_id, **span)
+    before = _count(session)
+    assert timesheets.log_time(world.tech, order.id, client_id=client_id, **span).id == first.id
+    assert _count(session) == before
+
+
+def test_replay_that_would_pass_24_hours_returns_stored_entry(world: Any, session: Any) -> None:
+    order = world.in_progress()
+    client_id = str(uuid.uuid4())
+    first = timesheets.log_time(world.tech, order.id, minutes=1000, client_id=client_id)
+    again = timesheets.log_time(world.tech, order.id, minutes=1000, client_id=client_id)
+    assert (again.id, again.minutes) == (first.id, 1000)
+
+
+def test_replay_after_order_done_returns_stored_entry(world: Any, session: Any) -> None:
+    order = world.in_progress()
+    client_id = str(uuid.uuid4())
+    first = timesheets.log_time(world.tech, order.id, minutes=30, client_id=client_id)
+    order.state = "done"
+    session.commit()
+    assert timesheets.log_time(world.tech, order.id, minutes=30, client_id=client_id).id == first.id
+
+
+def test_client_id_of_colleagues_entry_refused(world: Any, session: Any) -> None:
+    order = world.in_progress(world.tech, world.tech2)
+    client_id = str(uuid.uuid4())
+    timesheets.log_time(world.tech, order.id, minutes=30, client_id=client_id)
+    with pytest.raises(ValidationFailed) as error:
+        timesheets.log_time(world.tech2, order.id, minutes=30, client_id=client_id)
+    assert "used for other work" in error.value.fields["client_id"][0]
+
+
+def test_log_time_on_scheduled_order_starts_the_order(world: Any) -> None:
+    order = world.scheduled()
+    timesheets.log_time(world.tech, order.id, minutes=30)
+    assert order.state == "in_progress"
+
+
+def test_refused_log_time_leaves_scheduled_order_scheduled(world: Any, session: Any) -> None:
+    order = world.scheduled()
+    timesheets.log_time(world.tech, order.id, minutes=1000, work_date=NOW.date())
+    order.state = "scheduled"
+    session.commit()
+    with pytest.raises(ValidationFailed):
+        timesheets.log_time(world.tech, order.id, minutes=441, work_date=NOW.date())
+    session.expire_all()
+    assert order.state == "scheduled"
+
+
+def test_span_over_24_hours_in_local_day_refused_on_its_end(world: Any, session: Any) -> None:
+    order = world.in_progress()
+    timesheets.log_time(world.tech, order.id, minutes=1400, work_date=NOW.date())
+    with pytest.raises(ValidationFailed) as error:
+        timesheets.log_time(world.tech, order.id, started_at=NOW - timedelta(hours=1), ended_at=NOW)
+    assert "more than 24 h in one day" in error.value.fields["ended_at"][0]
