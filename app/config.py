@@ -30,6 +30,7 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         # Pooled connections idle longer than this are checked before use (app.core.db).
         "DB_PING_AFTER_IDLE_SECONDS": float(os.environ.get("FIELDPOST_DB_PING_AFTER_IDLE", "1")),
+        "IDEMPOTENCY_KEY_DAYS": int(os.environ.get("FIELDPOST_IDEMPOTENCY_KEY_DAYS", "7")),
         "SECRET_KEY": _secret_key(instance_path),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

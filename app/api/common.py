@@ -14,7 +14,7 @@ IDEMPOTENCY_PARAM = {
     "required": False,
     "schema": {"type": "string", "minLength": 1, "maxLength": 255},
     "description": "Repeat the request with the same key and body to get the stored reply "
-    "instead of a second effect.",
+    "instead of a second effect. Keys are kept for 7 days (FIELDPOST_IDEMPOTENCY_KEY_DAYS).",
 }
 ID_PATH = "<int(min=1, max=2147483647):{}>"
 

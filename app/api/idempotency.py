@@ -15,11 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from flask import Response, request
 from marshmallow import Schema
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from app.api.auth import current_user
@@ -127,3 +128,14 @@ def respond(status: int, schema: Schema, produce: Callable[[], Any]) -> Response
             {HEADER: ["Already used with a different request body."]},
         )
     return _json(stored_status, body, replayed=replayed)
+
+
+@use_case
+def purge_expired_keys(days: int) -> int:
+    """Forget keys stored more than `days` ago (the hourly job): a repeat that late runs as a
+    new request. Time entries and parts stay once-only for ever through their client id."""
+    if days < 1:
+        raise ValueError("Keep Idempotency-Key replies for at least one day.")
+    cutoff = utcnow() - timedelta(days=days)
+    result = db.session.execute(delete(_keys).where(_keys.c.created_at < cutoff))
+    return int(result.rowcount or 0)

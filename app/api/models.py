@@ -22,4 +22,5 @@ class IdempotencyKey(db.Model):
     fingerprint: Mapped[str] = mapped_column(String(64))
     status: Mapped[int] = mapped_column(Integer, default=0)
     body: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Indexed for the hourly purge of keys past their retention (jobs: idempotency-keys).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -39,8 +39,22 @@ def dispatch_outbox_job() -> object:
     return report
 
 
+def purge_idempotency_keys_job() -> object:
+    from flask import current_app
+
+    from app.api.idempotency import purge_expired_keys
+
+    purged = purge_expired_keys(current_app.config["IDEMPOTENCY_KEY_DAYS"])
+    if purged:
+        log.info("idempotency keys: %d past their retention forgotten", purged)
+    return purged
+
+
 # Other modules (reminders, recurring invoices) add their jobs here.
-JOBS: list[Job] = [Job("outbox", dispatch_outbox_job, seconds=30)]
+JOBS: list[Job] = [
+    Job("outbox", dispatch_outbox_job, seconds=30),
+    Job("idempotency-keys", purge_idempotency_keys_job, seconds=3600),
+]
 
 
 def run_in_app(app: Flask, job: Job) -> Callable[[], None]:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from app.accounting.models import JournalEntry, Payment
 from app.accounting.services import post_invoice
 from app.accounting.verify import verify_ledger
+from app.api.idempotency import purge_expired_keys
 from app.api.models import IdempotencyKey
 from app.auth.tokens import issue_token
+from app.core import clock
 from app.customers.models import Customer
 from app.extensions import db
 from app.invoicing.services import create_draft
+from app.jobs.scheduler import purge_idempotency_keys_job
 from tests.api.conftest import count
 from tests.factories import CustomerFactory, UserFactory, bind, line
 
@@ -80,6 +85,29 @@ def test_customer_post_with_key_creates_one_customer(dispatcher):
     assert {r.status_code for r in replies} == {201}
     assert len({r.json["id"] for r in replies}) == 1
     assert count(Customer) == before + 1
+
+
+def test_keys_past_their_retention_are_purged_and_recent_ones_kept(dispatcher, app):
+    body = {"name": "Kept Ltd"}
+    dispatcher.post("/api/v1/customers", body, headers={"Idempotency-Key": "old"})
+    clock.freeze(clock.now_utc() + timedelta(days=6))
+    dispatcher.post("/api/v1/customers", {"name": "Newer Ltd"}, headers={"Idempotency-Key": "new"})
+    clock.freeze(clock.now_utc() + timedelta(days=1, seconds=1))
+
+    with app.app_context():
+        assert purge_idempotency_keys_job() == 1
+    assert set(db.session.scalars(select(IdempotencyKey.key))) == {"new"}
+    # The forgotten key runs as a new request: a second customer.
+    again = dispatcher.post("/api/v1/customers", body, headers={"Idempotency-Key": "old"})
+    assert again.status_code == 201
+    assert "Idempotent-Replayed" not in again.headers
+    kept = select(func.count()).select_from(Customer).where(Customer.name == "Kept Ltd")
+    assert db.session.scalar(kept) == 2
+
+
+def test_purge_refuses_a_retention_under_one_day(app):
+    with app.app_context(), pytest.raises(ValueError, match="at least one day"):
+        purge_expired_keys(0)
 
 
 def test_overlong_key_is_422(books, posted_invoice):
