@@ -1,5 +1,7 @@
-"""Service orders: customer sites and contacts, catalog units and currencies, orders with
-technicians, time entries, parts, photos and sign-off.
+"""Service orders: sites, contacts, units, currencies, orders, time, parts, photos, sign-off.
+
+Customer sites and contacts, catalog units and currencies, orders with their technicians,
+time entries, parts, photos and the customer's sign-off.
 
 Revision ID: 0002
 Revises: 0001

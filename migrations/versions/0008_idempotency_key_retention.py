@@ -1,5 +1,7 @@
-"""Idempotency-Key replies are kept for a set number of days: index their creation time for
-the hourly purge.
+"""Idempotency-Key replies expire: their creation time is indexed for the hourly purge.
+
+The API keeps a stored reply for FIELDPOST_IDEMPOTENCY_KEY_DAYS (7 by default); the jobs
+process deletes older ones every hour.
 
 Revision ID: 0008
 Revises: 0007
