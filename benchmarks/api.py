@@ -7,7 +7,7 @@ operation its ceiling: the same work written by hand on a bare Flask app
 machine. Targets: each operation's throughput >= 50 % of the floor's and its p99 <= 3x the
 floor's p99. Results go into docs/benchmarks.md under "## API".
 
-    .venv/bin/python -m benchmarks.api [--seconds 5] [--rounds 3] [--clients 16]
+    .venv/bin/python -m benchmarks.api [--seconds 5] [--rounds 5] [--clients 16]
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -246,6 +247,32 @@ def measure_with_cpu(
     return results, server_cpu(server_pid) - server_before, database_cpu() - database_before
 
 
+def _round_figures(results: list, seconds: float) -> tuple[float, float]:
+    """(req/s, p99 seconds) of one timed round of one operation."""
+    latencies = sorted(x for lat, _, _ in results for x in lat)
+    return len(latencies) / seconds, latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+
+
+def paired_ratios(
+    measured: list[tuple[list, float, float]],
+    floor: list[tuple[list, float, float]],
+    seconds: float,
+) -> dict:
+    """Each round's throughput and p99 against the floor's in the same round, and the
+    medians: the machine's speed drifts between rounds, a pair shares one moment."""
+    pairs = [
+        (_round_figures(mine, seconds), _round_figures(theirs, seconds))
+        for (mine, _, _), (theirs, _, _) in zip(measured, floor, strict=True)
+    ]
+    throughput = [rps / floor_rps for (rps, _), (floor_rps, _) in pairs]
+    p99 = [mine / floor_p99 for (_, mine), (_, floor_p99) in pairs]
+    return {
+        "throughput_ratio": statistics.median(throughput),
+        "throughput_ratios": throughput,
+        "p99_ratio": statistics.median(p99),
+    }
+
+
 def summarise(kind: str, measured: list[tuple[list, float, float]], seconds: float) -> dict:
     rounds = [results for results, _, _ in measured]
     server_seconds = sum(server for _, server, _ in measured)
@@ -289,6 +316,9 @@ def write_results(
         f"on PostgreSQL, {os.cpu_count()} CPU cores shared by clients, server and "
         "database. Floor: a bare Flask endpoint doing one indexed SELECT, measured in the same "
         "run. Targets: throughput >= 50 % of the floor, p99 <= 3x the floor's p99. "
+        "Each round of an operation is paired with the floor's round just before it; the "
+        "ratios are the medians of the rounds' ratios (lowest and highest round in brackets), "
+        "req/s, p50 and p99 are over all rounds. "
         "CPU per request: user + system time of the gunicorn master and workers, and of every "
         "PostgreSQL process on the machine, over the timed rounds, divided by the requests. "
         f"Load average of the machine (other work included) at start and end: {load}.",
@@ -305,8 +335,7 @@ def write_results(
         "ceiling_invoices": "ceiling: the same list page, JSON built by PostgreSQL, bare Flask",
     }
     for row in rows:
-        ratio = row["rps"] / floor["rps"]
-        p99 = row["p99_ms"] / floor["p99_ms"]
+        ratio, p99 = row["throughput_ratio"], row["p99_ratio"]
         if row is floor or row["kind"].startswith("ceiling_"):
             met = "-"
         else:
@@ -314,7 +343,7 @@ def write_results(
         lines.append(
             f"| {names[row['kind']]} | {row['rps']:.0f} | {row['p50_ms']:.1f} | "
             f"{row['p99_ms']:.1f} | {row['errors']} | {row['server_cpu_ms']:.2f} | "
-            f"{row['database_cpu_ms']:.2f} | {ratio:.0%} | {p99:.1f}x | {met} |"
+            f"{row['database_cpu_ms']:.2f} | {ratio:.0%}{_spread(row)} | {p99:.1f}x | {met} |"
         )
     lines += [
         "",
@@ -329,13 +358,19 @@ def write_results(
     return "\n".join(lines) + "\n"
 
 
+def _spread(row: dict) -> str:
+    """The lowest and highest round's ratio, beside the median."""
+    ratios = row["throughput_ratios"]
+    return "" if row["kind"] == "floor" else f" ({min(ratios):.0%}-{max(ratios):.0%})"
+
+
 def _reading(rows: list[dict]) -> str:
     """What the figures mean, with this run's figures filled in."""
     cost = {row["kind"]: row for row in rows}
     floor = cost["floor"]
 
     def share(kind: str) -> float:
-        return float(cost[kind]["rps"] / floor["rps"])
+        return float(cost[kind]["throughput_ratio"])
 
     def cpu(kind: str) -> str:
         return f"{cost[kind]['server_cpu_ms'] / floor['server_cpu_ms']:.1f}x"
@@ -391,7 +426,7 @@ def update_doc(section: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5, help="per round and operation")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--threads", type=int, default=4, help="per gunicorn worker")
@@ -430,7 +465,13 @@ def main() -> None:
                 rounds[kind].append(
                     measure_with_cpu(kind, port, pid, options.seconds, options.clients, setup)
                 )
-        rows = [summarise(kind, rounds[kind], options.seconds) for kind, _, _ in kinds]
+        rows = [
+            {
+                **summarise(kind, rounds[kind], options.seconds),
+                **paired_ratios(rounds[kind], rounds["floor"], options.seconds),
+            }
+            for kind, _, _ in kinds
+        ]
         load = f"{load_before:.1f} -> {os.getloadavg()[0]:.1f}"
         section = write_results(
             rows, options.clients, options.seconds, options.rounds, server, load
