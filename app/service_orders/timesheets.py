@@ -27,7 +27,6 @@ from app.service_orders.operations import (
     company_zone,
     ensure_work_open,
     insert_once,
-    is_assigned,
     is_technician,
     load_order,
     load_order_for_work,
@@ -74,8 +73,8 @@ def _replayed(actor: Any, client_id: str | None) -> TimeEntry | None:
     return entry
 
 
-def _local_day(instant: datetime, zone: ZoneInfo | None = None) -> date:
-    return instant.astimezone(zone or company_zone()).date()
+def _local_day(instant: datetime, zone: ZoneInfo) -> date:
+    return instant.astimezone(zone).date()
 
 
 def _check_rate(rate_kind: Any, errors: Errors) -> None:
@@ -84,22 +83,14 @@ def _check_rate(rate_kind: Any, errors: Errors) -> None:
 
 
 def _prepare(
-    actor: Any,
-    order: ServiceOrder,
-    technician_id: Any,
-    errors: Errors,
-    assigned: bool | None = None,
+    actor: Any, order: ServiceOrder, technician_id: Any, errors: Errors, assigned: bool
 ) -> Any:
-    """The technician the work is for, refused when not assigned to the order; `assigned`
-    is that answer when the caller already read it for this technician."""
+    """The technician the work is for, refused when not assigned to the order (`assigned`,
+    read with the order by load_order_for_work)."""
     technician = load_technician(actor, technician_id, errors)
-    # A technician records their own work, and load_order already refused them an order
+    # A technician records their own work, and load_order_for_work refused them an order
     # they are not assigned to; the office names the technician, who must be assigned.
-    if (
-        technician is not None
-        and not is_technician(actor)
-        and not (assigned if assigned is not None else is_assigned(order, technician.id))
-    ):
+    if technician is not None and not is_technician(actor) and not assigned:
         errors.add(
             "technician_id",
             f"{technician.name or technician.email} is not assigned to {order.reference}.",
@@ -204,8 +195,8 @@ def start_timer(
     replay = _replayed(actor, client)
     if replay is not None:
         return replay
-    order = load_order(actor, order_id, for_update=True)
-    technician = _prepare(actor, order, technician_id, errors)
+    order, assigned, zone = load_order_for_work(actor, order_id, technician_id)
+    technician = _prepare(actor, order, technician_id, errors, assigned)
     _check_rate(rate_kind, errors)
     errors.raise_if_any()
     ensure_work_open(actor, order)
@@ -226,7 +217,7 @@ def start_timer(
         rate_kind=rate_kind,
         started_at=now,
         running=True,
-        work_date=_local_day(now),
+        work_date=_local_day(now, zone),
         minutes=0,
         note=str(note or "").strip()[:2000],
         created_by_id=actor.id,
@@ -361,8 +352,7 @@ def _record(
     note: Any,
     values: dict[str, Any],
 ) -> TimeEntry:
-    order, assigned, zone_name = load_order_for_work(actor, order_id, technician_id)
-    zone = ZoneInfo(zone_name) if zone_name else company_zone()
+    order, assigned, zone = load_order_for_work(actor, order_id, technician_id)
     errors = Errors()
     technician = _prepare(actor, order, technician_id, errors, assigned)
     _check_rate(rate_kind, errors)
