@@ -59,10 +59,14 @@ def roles(*allowed: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                 return error_response(
                     403,
                     "forbidden",
-                    f"A {user.role} token cannot do this operation.",
+                    f"{_article(user.role)} {user.role} token cannot do this operation.",
                 )
             return view(*args, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def _article(word: str) -> str:
+    return "An" if word[:1] in "aeiou" else "A"

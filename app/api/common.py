@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import flask
 from flask_smorest import Blueprint
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.exceptions import UnsupportedMediaType
 
 from app.api.auth import authenticate
 from app.api.errors import handle_domain_error
@@ -19,8 +26,33 @@ IDEMPOTENCY_PARAM = {
 ID_PATH = "<int(min=1, max=2147483647):{}>"
 
 
+class JsonBodyParser(FlaskParser):
+    """Request bodies are JSON or nothing.
+
+    webargs reads a body of another content type as "no body", so a form-encoded request
+    would be told its fields are missing; here it is told to send JSON instead (415). JSON
+    nested deeper than the decoder's recursion limit is malformed input (400), not a crash.
+    """
+
+    def _raw_load_json(self, req: flask.Request) -> Any:
+        if not is_json_request(req):
+            if req.get_data(cache=True):
+                raise UnsupportedMediaType(
+                    "Send the body as JSON with the header Content-Type: application/json."
+                )
+            return core.missing
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError as error:
+            raise json.JSONDecodeError("The body is nested too deeply.", "-", 0) from error
+
+
+class ApiBlueprint(Blueprint):  # type: ignore[misc]
+    ARGUMENTS_PARSER = JsonBodyParser()
+
+
 def resource(name: str, url_prefix: str, description: str) -> Blueprint:
-    blp = Blueprint(f"api-{name}", __name__, url_prefix=url_prefix, description=description)
+    blp = ApiBlueprint(f"api-{name}", __name__, url_prefix=url_prefix, description=description)
     blp.before_request(authenticate)
     blp.register_error_handler(DomainError, handle_domain_error)
     return blp

@@ -99,3 +99,12 @@ def test_token_carries_the_users_current_role(books):
     books.user.role = "technician"
     db.session.flush()
     assert books.get("/api/v1/customers").status_code == 403
+
+
+def test_a_refused_role_is_named_in_the_message(admin, technician):
+    assert admin.get("/api/v1/invoices").json["error"]["message"] == (
+        "An admin token cannot do this operation."
+    )
+    assert technician.get("/api/v1/invoices").json["error"]["message"] == (
+        "A technician token cannot do this operation."
+    )

@@ -1,0 +1,57 @@
+"""Request bodies are JSON: another content type is a 415 and JSON too deep to decode a 400,
+and neither writes anything."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.customers.models import Customer
+from tests.api.conftest import count
+
+
+def send(api, data: str, content_type: str):
+    return api.client.post(
+        "/api/v1/customers", data=data, headers=api.headers({"Content-Type": content_type})
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        ("name=Acme", "application/x-www-form-urlencoded"),
+        ('{"name": "Acme"}', "text/plain"),
+    ],
+)
+def test_a_body_that_is_not_json_is_refused_with_415(dispatcher, data, content_type):
+    before = count(Customer)
+
+    response = send(dispatcher, data, content_type)
+
+    assert response.status_code == 415
+    error = response.json["error"]
+    assert error["code"] == "unsupported_media_type"
+    assert "Content-Type: application/json" in error["message"]
+    assert count(Customer) == before
+
+
+def test_json_nested_too_deep_to_decode_is_malformed_not_a_crash(dispatcher):
+    before = count(Customer)
+
+    response = send(dispatcher, "[" * 100_000, "application/json")
+
+    assert response.status_code == 400
+    assert response.json["error"]["code"] == "malformed_json"
+    assert count(Customer) == before
+
+
+def test_a_json_media_type_with_parameters_or_suffix_is_json(dispatcher):
+    for content_type in ("application/json; charset=utf-8", "application/merge-patch+json"):
+        response = send(dispatcher, f'{{"name": "Acme {content_type}"}}', content_type)
+        assert response.status_code == 201, response.json
+
+
+def test_a_post_without_a_body_still_reports_the_missing_fields(dispatcher):
+    response = dispatcher.client.post("/api/v1/customers", headers=dispatcher.headers())
+
+    assert response.status_code == 422
+    assert "name" in response.json["error"]["fields"]
