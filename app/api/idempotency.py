@@ -35,7 +35,10 @@ MAX_KEY = 255
 
 
 def _fingerprint() -> str:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nested too deep for the decoder: compare the raw bytes instead
+        body = None
     canonical = (
         json.dumps(body, sort_keys=True, separators=(",", ":"))
         if body is not None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.customers.models import Customer
-from tests.api.conftest import count
+from tests.api.conftest import count, invoice_body
 
 
 def send(api, data: str, content_type: str):
@@ -55,3 +55,17 @@ def test_a_post_without_a_body_still_reports_the_missing_fields(dispatcher):
 
     assert response.status_code == 422
     assert "name" in response.json["error"]["fields"]
+
+
+def test_a_deeply_nested_body_on_an_operation_without_one_is_not_a_crash(books, customer):
+    """Posting takes no body; with an Idempotency-Key its bytes are still fingerprinted."""
+    draft = books.post("/api/v1/invoices", invoice_body(customer.id)).json
+
+    response = books.client.post(
+        f"/api/v1/invoices/{draft['id']}/post",
+        data="[" * 100_000,
+        headers=books.headers({"Content-Type": "application/json", "Idempotency-Key": "k-1"}),
+    )
+
+    assert response.status_code == 200
+    assert response.json["number"]
