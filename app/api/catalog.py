@@ -9,18 +9,42 @@ from flask import jsonify
 from app.api.auth import current_user, roles
 from app.api.common import ID_PATH, IDEMPOTENCY_PARAM, resource
 from app.api.idempotency import respond
-from app.api.pagination import page_schema, paginate
+from app.api.pagination import page_schema, paginate, sort_arg, sorted_by
 from app.api.schemas import (
     CatalogItemInSchema,
     CatalogItemPatchSchema,
     CatalogItemSchema,
     CatalogListArgs,
 )
-from app.catalog.services import create_item, get_item, search_items, update_item
+from app.catalog.models import CatalogItem
+from app.catalog.services import ITEM_SORTS, create_item, get_item, search_items, update_item
+from app.company.services import get_company
+from app.core.errors import ValidationFailed
 
 blp = resource("catalog-items", "/api/v1/catalog-items", "Catalog: labour rates, parts, fees.")
 WRITE = ("admin", "dispatcher", "bookkeeper")
 CatalogPage = page_schema(CatalogItemSchema, "CatalogItemPage")
+
+
+class CatalogSortedListArgs(CatalogListArgs):
+    sort = sort_arg(ITEM_SORTS, "name")
+
+
+def _in_base_currency(data: dict[str, Any]) -> dict[str, Any]:
+    """The rule invoices follow: the books are kept in the company's currency with no exchange
+    rates, so a price in another currency could never be invoiced. The service also wants the
+    code listed in the catalog settings (as the CSV import does)."""
+    base = get_company().currency
+    if "currency" in data and data["currency"] != base:
+        raise ValidationFailed(
+            {
+                "currency": [
+                    f"The books are kept in {base} and cannot carry {data['currency']}: "
+                    f"price the item in {base}."
+                ]
+            }
+        )
+    return data
 
 
 def _schema(many: bool = False) -> CatalogItemSchema:
@@ -37,16 +61,19 @@ def _schema(many: bool = False) -> CatalogItemSchema:
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def create(data: dict[str, Any]) -> Any:
     """Create a catalog item."""
-    return respond(201, _schema(), lambda: create_item(current_user(), **data))
+    return respond(201, _schema(), lambda: create_item(current_user(), **_in_base_currency(data)))
 
 
 @blp.route("", methods=["GET"])
 @roles("admin", "technician", "dispatcher", "bookkeeper")
-@blp.arguments(CatalogListArgs(), location="query")
+@blp.arguments(CatalogSortedListArgs(), location="query")
 @blp.response(200, CatalogPage)
 def index(args: dict[str, Any]) -> Any:
     """List active items; `q` searches name and SKU or matches a barcode."""
-    return paginate(search_items(args["q"], args.get("kind")), args, _schema(many=True).dump)
+    stmt = sorted_by(
+        search_items(args["q"], args.get("kind")), args["sort"], ITEM_SORTS, CatalogItem.id
+    )
+    return paginate(stmt, args, _schema(many=True).dump)
 
 
 @blp.route(f"/{ID_PATH.format('item_id')}", methods=["GET"])
@@ -63,4 +90,5 @@ def show(item_id: int) -> Any:
 @blp.response(200, CatalogItemSchema)
 def patch(data: dict[str, Any], item_id: int) -> Any:
     """Change some of an item's fields."""
-    return jsonify(_schema().dump(update_item(current_user(), item_id, **data)))
+    item = update_item(current_user(), item_id, **_in_base_currency(data))
+    return jsonify(_schema().dump(item))

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from marshmallow import fields, validate
 
 from app.api.auth import current_user, roles
 from app.api.common import ID_PATH, IDEMPOTENCY_PARAM, resource
+from app.api.fields import Text
 from app.api.idempotency import respond
-from app.api.pagination import page_schema, paginate
-from app.api.schemas import (
-    CustomerInSchema,
-    CustomerListArgs,
-    CustomerPatchSchema,
-    CustomerSchema,
-)
+from app.api.pagination import page_schema, paginate, sorted_by
+from app.api.schemas import CustomerInSchema as BaseCustomerInSchema
+from app.api.schemas import CustomerListArgs, CustomerSchema
+from app.core.errors import ValidationFailed
 from app.customers.models import Customer
 from app.customers.services import create_customer, get_customer, list_customers, update_customer
 
@@ -24,11 +25,40 @@ SORTS = {"name": Customer.name, "id": Customer.id, "created": Customer.created_a
 CustomerPage = page_schema(CustomerSchema, "CustomerPage")
 
 
+class CustomerInSchema(BaseCustomerInSchema):
+    # Strict: "30" or 30.5 is refused, not read as 30 days.
+    payment_terms_days = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(min=0, max=365),
+        metadata={"description": "Whole days from 0 to 365; null for the company default."},
+    )
+
+
+class CustomerPatchSchema(CustomerInSchema):
+    name = Text(validate=validate.Length(max=200))
+
+
+ADDRESS_FIELDS = ("street", "city", "postal_code", "country")
+
+
 def _values(data: dict[str, Any]) -> dict[str, Any]:
     """The API's nested address as the service's flat fields."""
     values = dict(data)
     values.update(values.pop("address", None) or {})
     return values
+
+
+def _saving(change: Callable[[dict[str, Any]], Customer], data: dict[str, Any]) -> Customer:
+    """Run `change` on the flat fields; a refusal names address fields as the body does."""
+    try:
+        return change(_values(data))
+    except ValidationFailed as refused:
+        named = {
+            (f"address.{field}" if field in ADDRESS_FIELDS else field): messages
+            for field, messages in refused.fields.items()
+        }
+        raise ValidationFailed(named) from None
 
 
 @blp.route("", methods=["POST"])
@@ -38,7 +68,11 @@ def _values(data: dict[str, Any]) -> dict[str, Any]:
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def create(data: dict[str, Any]) -> Any:
     """Create a customer."""
-    return respond(201, CustomerSchema(), lambda: create_customer(current_user(), **_values(data)))
+    return respond(
+        201,
+        CustomerSchema(),
+        lambda: _saving(lambda values: create_customer(current_user(), **values), data),
+    )
 
 
 @blp.route("", methods=["GET"])
@@ -47,12 +81,7 @@ def create(data: dict[str, Any]) -> Any:
 @blp.response(200, CustomerPage)
 def index(args: dict[str, Any]) -> Any:
     """List customers; `q` searches name, e-mail and VAT id."""
-    stmt = list_customers(args["q"])
-    sort = args["sort"]
-    column = SORTS[sort.lstrip("-")]
-    stmt = stmt.order_by(None).order_by(
-        column.desc() if sort.startswith("-") else column.asc(), Customer.id
-    )
+    stmt = sorted_by(list_customers(args["q"]), args["sort"], SORTS, Customer.id)
     return paginate(stmt, args, CustomerSchema(many=True).dump)
 
 
@@ -70,4 +99,4 @@ def show(customer_id: int) -> Any:
 @blp.response(200, CustomerSchema)
 def patch(data: dict[str, Any], customer_id: int) -> Any:
     """Change some of a customer's fields."""
-    return update_customer(current_user(), customer_id, **_values(data))
+    return _saving(lambda values: update_customer(current_user(), customer_id, **values), data)

@@ -5,12 +5,15 @@ Responses follow app.service_orders.queries views, which leave money out for tec
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.api.fields import Day, Id, Instant, Money, Quantity, Text
-from app.api.pagination import PageArgs
+from app.api.pagination import PageArgs, sort_arg
 from app.catalog.models import RATE_KINDS
 from app.service_orders.models import PRIORITIES
+from app.service_orders.queries import ORDER_SORTS
 from app.service_orders.states import STATES
 
 Str, Int = fields.String, fields.Integer
@@ -71,6 +74,23 @@ class PartInSchema(Schema):
     note = Text(validate=validate.Length(max=2000))
 
 
+class PartPatchSchema(Schema):
+    """Only the fields sent change; at least one is needed."""
+
+    quantity = Quantity(metadata={"description": "Must stay above what was returned."})
+    description = Text(
+        validate=validate.Length(min=1, max=2000), metadata={"description": "Free lines only."}
+    )
+    note = Text(validate=validate.Length(max=2000))
+    unit_price = Money(metadata={"description": "Dispatchers and admins only (403 otherwise)."})
+    vat_rate = Money(metadata={"description": "Dispatchers and admins only (403 otherwise)."})
+
+    @validates_schema
+    def _not_empty(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data:
+            raise ValidationError(f"Send at least one of: {', '.join(self.fields)}.")
+
+
 class InvoiceOrdersSchema(Schema):
     order_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=100))
     invoice_date = Day()
@@ -82,6 +102,7 @@ class OrderListArgs(PageArgs):
     technician_id = Id(strict=False)
     priority = Str(validate=validate.OneOf(PRIORITIES))
     scheduled_on = Day()
+    sort = sort_arg(ORDER_SORTS, "-id")
 
 
 class RefSchema(Schema):

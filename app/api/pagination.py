@@ -1,8 +1,10 @@
-"""Page arguments and the paginated list envelope: {"items", "page", "per_page", "total"}."""
+"""Page arguments, sort orders and the paginated list envelope: {"items", "page", "per_page",
+"total"}."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Response, jsonify
@@ -18,6 +20,28 @@ class PageArgs(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
     q = Text(load_default="", validate=validate.Length(max=200))
+
+
+def sort_arg(columns: Mapping[str, Any], default: str) -> fields.String:
+    """The `sort` query argument: a key of `columns`, `-key` for descending (an enum in the
+    OpenAPI document); anything else is a 422 naming `sort`."""
+    choices = [s for name in columns for s in (name, f"-{name}")]
+    return Text(
+        load_default=default,
+        validate=validate.OneOf(choices),
+        metadata={
+            "description": f"Sort by {', '.join(columns)}; a leading `-` sorts descending. "
+            f"Default `{default}`."
+        },
+    )
+
+
+def sorted_by(stmt: Any, sort: str, columns: Mapping[str, Any], tiebreak: Any) -> Any:
+    """`stmt` ordered by the `sort` argument, then by `tiebreak` so pages never overlap;
+    rows without a value come last in both directions."""
+    column = columns[sort.lstrip("-")]
+    order = column.desc() if sort.startswith("-") else column.asc()
+    return stmt.order_by(None).order_by(order.nulls_last(), tiebreak)
 
 
 def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:

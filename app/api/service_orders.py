@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask import Response
+
 from app.api.auth import current_user
 from app.api.common import ID_PATH, IDEMPOTENCY_PARAM, resource
 from app.api.idempotency import respond
@@ -22,16 +24,24 @@ from app.api.order_schemas import (
     OrderSchema,
     OrderSummarySchema,
     PartInSchema,
+    PartPatchSchema,
     PartSchema,
     ScheduleSchema,
     TimeEntryInSchema,
     TimeEntrySchema,
 )
-from app.api.pagination import page_schema, paginate
+from app.api.pagination import page_schema, paginate, sorted_by
 from app.api.schemas import InvoiceSchema
 from app.service_orders.invoicing import invoice_orders
-from app.service_orders.parts import add_part
-from app.service_orders.queries import list_orders, order_view, part_view, time_entry_view
+from app.service_orders.models import ServiceOrder
+from app.service_orders.parts import add_part, edit_part, remove_part
+from app.service_orders.queries import (
+    ORDER_SORTS,
+    list_orders,
+    order_view,
+    part_view,
+    time_entry_view,
+)
 from app.service_orders.services import (
     cancel_order,
     complete_order,
@@ -45,6 +55,7 @@ from app.service_orders.timesheets import log_time
 
 blp = resource("service-orders", "/api/v1/service-orders", "Service orders and recorded work.")
 ONE = f"/{ID_PATH.format('order_id')}"
+PART_LINE = f"{ONE}/parts/{ID_PATH.format('part_id')}"
 OrderPage = page_schema(OrderSummarySchema, "ServiceOrderPage")
 # Reply schemas built once, not per request.
 ORDER_REPLY = OrderSchema()
@@ -76,7 +87,8 @@ def create(data: dict[str, Any]) -> Any:
 @blp.arguments(OrderListArgs(), location="query")
 @blp.response(200, OrderPage)
 def index(args: dict[str, Any]) -> Any:
-    """List orders, newest first; technicians get their assigned orders only."""
+    """List orders, newest first unless `sort` says otherwise; technicians get their assigned
+    orders only."""
     stmt = list_orders(
         current_user(),
         state=args.get("state"),
@@ -86,6 +98,7 @@ def index(args: dict[str, Any]) -> Any:
         q=args["q"],
         scheduled_on=args.get("scheduled_on"),
     )
+    stmt = sorted_by(stmt, args["sort"], ORDER_SORTS, ServiceOrder.id.desc())
     return paginate(stmt, args, OrderSummarySchema(many=True).dump)
 
 
@@ -189,6 +202,32 @@ def part(data: dict[str, Any], order_id: int) -> Any:
         PART_REPLY,
         lambda: part_view(add_part(user, order_id, **values), with_money=user.sees_money),
     )
+
+
+@blp.route(PART_LINE, methods=["PATCH"])
+@blp.arguments(PartPatchSchema())
+@blp.response(200, PartSchema)
+def patch_part(data: dict[str, Any], order_id: int, part_id: int) -> Any:
+    """Correct a part line: quantity, note, a free line's description, or its price.
+
+    Whoever records work on the order may change quantity, note and description while the
+    order is open to them (technicians: scheduled or in progress; the office: also done, until
+    it is on an invoice; otherwise 409). Prices are for dispatchers and admins (403).
+    Another order's line, or an order a technician is not assigned to, is 404. A return line
+    cannot be edited: remove it instead."""
+    user = current_user()
+    usage = edit_part(user, order_id, part_id, **data)
+    return part_view(usage, with_money=user.sees_money)
+
+
+@blp.route(PART_LINE, methods=["DELETE"])
+@blp.response(204)
+def delete_part(order_id: int, part_id: int) -> Any:
+    """Remove a part line entered by mistake, with its returns.
+
+    Who and when as for correcting its quantity."""
+    remove_part(current_user(), part_id, order_id=order_id)
+    return Response(status=204)
 
 
 @blp.route("/invoice", methods=["POST"])

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from app.auth.models import User
+from app.core.search import contains_text
 
 
 def users_select(q: str = "") -> Any:
     stmt = select(User).order_by(User.active.desc(), User.role, User.email)
     if q:
-        like = f"%{q.strip().lower()}%"
-        stmt = stmt.where(or_(func.lower(User.email).like(like), func.lower(User.name).like(like)))
+        stmt = stmt.where(or_(contains_text(User.email, q), contains_text(User.name, q)))
     return stmt

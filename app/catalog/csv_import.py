@@ -196,18 +196,13 @@ def _clean_row(
     }
     if values["unit"] not in units:
         fail("unit", f"Unknown unit {values['unit']!r}; add it in the catalog settings first.")
-    if values["currency"] not in currencies:
-        fail(
-            "currency",
-            f"Unknown currency {values['currency']!r}; allowed: {', '.join(sorted(currencies))}.",
-        )
     if kind == "labour" and not values["rate_kind"]:
         fail("rate_kind", "Labour needs a rate kind: normal, overtime or travel.")
     for key, limit in (("name", 200), ("group", 100), ("sku", 64)):
         if len(values[key]) > limit:
             fail(key, f"Use at most {limit} characters.")
     errors = Errors()
-    clean = clean_item_values(values, errors, creating=True)
+    clean = clean_item_values(values, errors, creating=True, currencies=currencies)
     for key, messages in errors.fields.items():
         for message in messages:
             fail(key, message)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from app.catalog.models import CatalogItem
+from app.core.search import contains_text
 from app.extensions import db
 
 
@@ -16,11 +17,10 @@ def all_items(q: str = "", kind: str | None = None) -> Any:
     if kind:
         stmt = stmt.where(CatalogItem.kind == kind)
     if q:
-        like = f"%{q.strip().lower()}%"
         stmt = stmt.where(
             or_(
-                func.lower(CatalogItem.name).like(like),
-                func.lower(CatalogItem.sku).like(like),
+                contains_text(CatalogItem.name, q),
+                contains_text(CatalogItem.sku, q),
                 CatalogItem.barcode == q.strip(),
             )
         )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from app.catalog.models import ITEM_KINDS, RATE_KINDS, CatalogItem
+from app.catalog.units import currency_refusal
 from app.core.db import use_case
 from app.core.errors import Errors, NotFound
 from app.core.money import InvalidNumber, money, to_decimal
+from app.core.search import contains_text
 from app.extensions import db
 
 FIELDS = [
@@ -26,6 +29,15 @@ FIELDS = [
     "active",
 ]
 MAX_PRICE = 10**9
+# What a list of items can be sorted by (API `sort`). Not the price: technicians see no money,
+# and an order by price would tell them how items compare.
+ITEM_SORTS = {
+    "name": CatalogItem.name,
+    "sku": CatalogItem.sku,
+    "kind": CatalogItem.kind,
+    "group": CatalogItem.group,
+    "id": CatalogItem.id,
+}
 
 
 def get_item(item_id: int) -> CatalogItem:
@@ -40,11 +52,10 @@ def search_items(q: str = "", kind: str | None = None) -> Any:
     if kind:
         stmt = stmt.where(CatalogItem.kind == kind)
     if q:
-        like = f"%{q.strip().lower()}%"
         stmt = stmt.where(
             or_(
-                func.lower(CatalogItem.name).like(like),
-                func.lower(CatalogItem.sku).like(like),
+                contains_text(CatalogItem.name, q),
+                contains_text(CatalogItem.sku, q),
                 CatalogItem.barcode == q.strip(),
             )
         )
@@ -52,9 +63,16 @@ def search_items(q: str = "", kind: str | None = None) -> Any:
 
 
 def clean_item_values(
-    values: dict[str, Any], errors: Errors, *, creating: bool, prefix: str = ""
+    values: dict[str, Any],
+    errors: Errors,
+    *,
+    creating: bool,
+    prefix: str = "",
+    item: CatalogItem | None = None,
+    currencies: Collection[str] | None = None,
 ) -> dict[str, Any]:
-    """Validate item fields; `prefix` lets the CSV import name the row."""
+    """Validate item fields; `prefix` lets the CSV import name the row, `item` is the item
+    being changed, `currencies` the listed ones when many rows are checked."""
     for field in sorted(set(values) - set(FIELDS)):
         errors.add(prefix + field, "This field cannot be set.")
     clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if k in FIELDS}
@@ -68,6 +86,14 @@ def clean_item_values(
         clean["rate_kind"] = None
     if clean.get("sku") == "":
         clean["sku"] = None
+    kind = clean.get("kind", item.kind if item else None)
+    rate_kind = clean.get("rate_kind", item.rate_kind if item else None)
+    if rate_kind in RATE_KINDS and kind in ITEM_KINDS and kind != "labour":
+        # Time entries are billed at the labour item of their rate kind; on a part or fee the
+        # rate kind would mean nothing.
+        errors.add(prefix + "rate_kind", "Only labour items have a rate kind; leave it empty.")
+    if "currency" in clean and (refusal := currency_refusal(clean["currency"], currencies)):
+        errors.add(prefix + "currency", refusal)
     for field, places in (("price", 2), ("vat_rate", 2)):
         if creating and field not in clean:
             errors.add(prefix + field, "Enter a value.")
@@ -103,7 +129,7 @@ def create_item(actor: Any, **values: Any) -> CatalogItem:
 def update_item(actor: Any, item_id: int, **values: Any) -> CatalogItem:
     item = get_item(item_id)
     errors = Errors()
-    clean = clean_item_values(values, errors, creating=False)
+    clean = clean_item_values(values, errors, creating=False, item=item)
     if clean.get("sku") and db.session.scalar(
         select(CatalogItem.id).where(CatalogItem.sku == clean["sku"], CatalogItem.id != item.id)
     ):

@@ -7,6 +7,7 @@ reaches an invoice line. The migration seeds common units and EUR.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import String, select
@@ -56,6 +57,16 @@ def unit_codes() -> set[str]:
 
 def currency_codes() -> set[str]:
     return set(db.session.scalars(select(Currency.code)))
+
+
+def currency_refusal(code: Any, listed: Collection[str] | None = None) -> str | None:
+    """Why `code` cannot price anything, or None when it can: a price is in one of the
+    currencies listed in the catalog settings, written as listed (ISO 4217 capitals).
+    `listed` saves the lookup when many rows are checked."""
+    listed = currency_codes() if listed is None else listed
+    if isinstance(code, str) and code in listed:
+        return None
+    return f"Unknown currency {code!r}; allowed: {', '.join(sorted(listed))}."
 
 
 @use_case

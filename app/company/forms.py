@@ -62,7 +62,7 @@ def parse_section(section: str, form: Any) -> tuple[dict[str, Any], dict[str, li
         elif name in WHOLE_NUMBERS:
             low, high = WHOLE_NUMBERS[name]
             text = raw.strip()
-            if not text.isdigit() or not low <= int(text) <= high:
+            if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
                 errors[name] = [f"Enter a whole number from {low} to {high}."]
             else:
                 values[name] = int(text)

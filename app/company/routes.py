@@ -164,7 +164,7 @@ def numbering() -> str | Response | tuple[str, int]:
         for code in SERIES_CODES:
             prefix = request.form.get(f"{code}-prefix", "").strip()
             start = request.form.get(f"{code}-start", "").strip()
-            if not start.isdigit():
+            if not (start.isascii() and start.isdigit() and len(start) <= 9):
                 errors[f"{code}-start"] = ["Enter a whole number from 1."]
                 continue
             try:

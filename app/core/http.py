@@ -21,6 +21,7 @@ from flask_login import current_user
 from sqlalchemy import Select, func, select
 
 from app.core.errors import DomainError
+from app.core.search import typed_id
 from app.extensions import db
 
 P = ParamSpec("P")
@@ -81,8 +82,8 @@ def page_args(default_per_page: int = PER_PAGE) -> tuple[int, int]:
     """`page` and `per_page` from the query string, clamped to sane values."""
     page = request.args.get("page", "1")
     per_page = request.args.get("per_page", str(default_per_page))
-    page_n = int(page) if page.isdigit() and int(page) > 0 else 1
-    per_n = int(per_page) if per_page.isdigit() and int(per_page) > 0 else default_per_page
+    page_n = typed_id(page) or 1
+    per_n = typed_id(per_page) or default_per_page
     return page_n, min(per_n, MAX_PER_PAGE)
 
 
@@ -145,8 +146,7 @@ def form_errors(error: DomainError, default_field: str = "_form") -> dict[str, l
 
 def int_arg(value: Any) -> int | None:
     """A positive integer id from a form or query string, else None."""
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return typed_id(str(value or ""))
 
 
 def fmt(filter_name: str, value: Any) -> str:

@@ -37,7 +37,7 @@ def parse_customer(form: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
     terms = form.get("payment_terms_days", "").strip()
     if not terms:
         values["payment_terms_days"] = None
-    elif terms.isdigit():
+    elif terms.isascii() and terms.isdigit():
         values["payment_terms_days"] = int(terms)
     else:
         errors["payment_terms_days"] = [

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from stdnum.eu import vat
 
+from app.core.countries import is_country_code
 from app.core.db import use_case
 from app.core.errors import Errors, NotFound
+from app.core.search import contains_text
 from app.customers.models import Customer
 from app.extensions import db
 
@@ -38,12 +40,11 @@ def list_customers(q: str = "") -> Any:
     """A select() the callers paginate; `q` matches name, e-mail or VAT id."""
     stmt = select(Customer).order_by(Customer.name, Customer.id)
     if q:
-        like = f"%{q.strip().lower()}%"
         stmt = stmt.where(
             or_(
-                func.lower(Customer.name).like(like),
-                func.lower(Customer.email).like(like),
-                func.lower(Customer.vat_id).like(like),
+                contains_text(Customer.name, q),
+                contains_text(Customer.email, q),
+                contains_text(Customer.vat_id, q),
             )
         )
     return stmt
@@ -74,8 +75,8 @@ def _clean(values: dict[str, Any], errors: Errors, *, creating: bool) -> dict[st
     country = clean.get("country")
     if country:
         clean["country"] = country.upper()
-        if len(country) != 2 or not country.isalpha():
-            errors.add("country", "Enter a two-letter country code, e.g. IE.")
+        if not is_country_code(clean["country"]):
+            errors.add("country", "Enter an ISO 3166-1 two-letter country code, e.g. IE.")
     terms = clean.get("payment_terms_days")
     if terms is not None and (
         not isinstance(terms, int) or isinstance(terms, bool) or not 0 <= terms <= 365

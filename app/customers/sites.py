@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.core.countries import is_country_code
 from app.core.db import use_case
 from app.core.errors import Errors, NotFound
 from app.customers.models import Contact, Customer, Site
@@ -48,8 +49,8 @@ def _clean_site(values: dict[str, Any], errors: Errors, *, creating: bool) -> di
     country = clean.get("country")
     if isinstance(country, str) and country:
         clean["country"] = country.upper()
-        if len(country) != 2 or not country.isalpha():
-            errors.add("country", "Enter a two-letter country code, e.g. IE.")
+        if not is_country_code(clean["country"]):
+            errors.add("country", "Enter an ISO 3166-1 two-letter country code, e.g. IE.")
     return clean
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, select
 from app.auth.models import User
 from app.catalog.models import CatalogItem
 from app.core import clock
+from app.core.search import typed_id
 from app.customers.models import Customer
 from app.extensions import db
 from app.service_orders import queries
@@ -56,9 +57,9 @@ def parse_filters(args: Any) -> BoardFilters:
     customer = args.get("customer", "")
     return BoardFilters(
         state=state if state in STATES else "",
-        technician_id=int(technician) if technician.isdigit() else None,
+        technician_id=typed_id(technician),
         unassigned=technician == "none",
-        customer_id=int(customer) if customer.isdigit() else None,
+        customer_id=typed_id(customer),
         q=args.get("q", "").strip()[:100],
         date_from=_day(args.get("from", "")),
         date_to=_day(args.get("to", "")),

@@ -22,6 +22,7 @@ from app.auth.services import find_user_by_email
 from app.catalog.models import CatalogItem
 from app.company.services import company_today
 from app.core.errors import DomainError
+from app.core.search import contains_text, typed_id
 from app.customers.models import Customer
 from app.extensions import db
 from app.service_orders import invoicing, parts, queries, services, timesheets
@@ -58,10 +59,10 @@ def _actor(email: str | None) -> User:
 
 
 def _order_id(value: str) -> int:
-    digits = value.strip().upper().removeprefix("SO-")
-    if not digits.isdigit():
+    order_id = typed_id(value.strip().upper().removeprefix("SO-"))
+    if order_id is None:
         raise click.BadParameter(f"{value!r} is not an order number like SO-00012 or 12")
-    return int(digits)
+    return order_id
 
 
 def _user_id(email: str) -> int:
@@ -72,10 +73,11 @@ def _user_id(email: str) -> int:
 
 
 def _customer_id(value: str) -> int:
-    if value.isdigit():
-        return int(value)
+    customer_id = typed_id(value)
+    if customer_id is not None:
+        return customer_id
     found = db.session.scalars(
-        select(Customer).where(Customer.name.ilike(f"%{value}%")).order_by(Customer.id)
+        select(Customer).where(contains_text(Customer.name, value)).order_by(Customer.id)
     ).all()
     if len(found) != 1:
         names = ", ".join(c.name for c in found[:5]) or "none"

@@ -21,7 +21,7 @@ from app.company.models import Company
 from app.company.services import get_company
 from app.core import clock
 from app.core.db import use_case
-from app.core.errors import Errors, InvalidTransition, ValidationFailed
+from app.core.errors import Errors, InvalidTransition, NotFound, ValidationFailed
 from app.customers.models import Customer
 from app.extensions import db
 from app.invoicing import events
@@ -78,6 +78,21 @@ def list_invoicing_queue(actor: Any) -> list[QueueGroup]:
     return list(groups.values())
 
 
+def _listed_orders(actor: Any, order_ids: list[int], lock: bool) -> list[ServiceOrder]:
+    """The orders a request names. An unknown id is the request's fault (422 naming its place
+    in the list), not a missing page. Locked in id order so two dispatchers invoicing
+    overlapping sets cannot deadlock."""
+    orders, unknown = [], {}
+    for order_id in sorted(set(order_ids)):
+        try:
+            orders.append(load_order(actor, order_id, for_update=lock))
+        except NotFound:
+            unknown[f"order_ids[{order_ids.index(order_id)}]"] = [f"No service order {order_id}."]
+    if unknown:
+        raise ValidationFailed(unknown)
+    return orders
+
+
 def _load_for_invoicing(actor: Any, order_ids: Any, *, lock: bool = True) -> list[ServiceOrder]:
     if (
         not isinstance(order_ids, list | tuple)
@@ -89,8 +104,7 @@ def _load_for_invoicing(actor: Any, order_ids: Any, *, lock: bool = True) -> lis
         raise ValidationFailed(
             {"order_ids": [f"At most {MAX_ORDERS_PER_INVOICE} orders per invoice."]}
         )
-    # Lock in id order so two dispatchers invoicing overlapping sets cannot deadlock.
-    orders = [load_order(actor, i, for_update=lock) for i in sorted(set(order_ids))]
+    orders = _listed_orders(actor, order_ids, lock)
     for order in orders:
         if order.state == "invoiced" or order.invoice_id is not None:
             raise AlreadyInvoiced(

@@ -15,12 +15,13 @@ from sqlalchemy import func, select
 from app.catalog.models import CatalogItem
 from app.company.services import get_company
 from app.core.db import use_case
-from app.core.errors import Errors, NotFound, ValidationFailed
+from app.core.errors import Errors, Forbidden, NotFound, ValidationFailed
 from app.core.money import InvalidNumber, money, to_decimal
 from app.extensions import db
 from app.service_orders.models import PartUsage, ServiceOrder
 from app.service_orders.operations import (
     OFFICE_ROLES,
+    WORK_ROLES,
     ensure_work_open,
     insert_once,
     is_technician,
@@ -167,6 +168,16 @@ def add_part(
     return insert_once(usage)
 
 
+def get_order_part(actor: Any, order_id: Any, usage_id: Any, *, lock: bool = False) -> PartUsage:
+    """A line of the order the actor may see; a line of another order does not exist here."""
+    order = load_order(actor, order_id, for_update=lock)
+    key = usage_id if isinstance(usage_id, int) and not isinstance(usage_id, bool) else None
+    usage = db.session.get(PartUsage, key) if key else None
+    if usage is None or usage.order_id != order.id:
+        raise NotFound("No such part line on this order.", field="part_id")
+    return usage
+
+
 def get_part_usage(actor: Any, usage_id: Any) -> PartUsage:
     key = usage_id if isinstance(usage_id, int) and not isinstance(usage_id, bool) else None
     usage = db.session.get(PartUsage, key) if key else None
@@ -261,10 +272,74 @@ def _returns_of(usage_id: int) -> list[PartUsage]:
     return list(db.session.scalars(select(PartUsage).where(PartUsage.returns_usage_id == usage_id)))
 
 
+EDITABLE = ("quantity", "description", "note", "unit_price", "vat_rate")
+
+
 @use_case
-def remove_part(actor: Any, usage_id: int) -> None:
-    """Delete a line entered by mistake; removing a use removes its returns with it."""
-    usage = get_part_usage(actor, usage_id)
+def edit_part(actor: Any, order_id: int, usage_id: int, **values: Any) -> PartUsage:
+    """Correct a line: its quantity or note, a free line's description (whoever records work
+    on the order, while `ensure_work_open` allows), its price (the office, as `price_part`).
+    A return follows the use it returns and is not edited: remove it and record it again."""
+    require_role(actor, *WORK_ROLES)
+    usage = get_order_part(actor, order_id, usage_id, lock=True)
+    for field in ("unit_price", "vat_rate"):
+        if field in values and is_technician(actor):
+            raise Forbidden("The office prices part lines.", field=field)
+    errors = Errors()
+    for field in sorted(set(values) - set(EDITABLE)):
+        errors.add(field, "This field cannot be set.")
+    if usage.is_return:
+        errors.add("part_id", "A return takes its quantity and price from the part it returns.")
+    clean = _line_changes(usage, values, errors)
+    errors.raise_if_any()
+    ensure_work_open(actor, usage.order)
+    if {"quantity", "description"} & set(clean):
+        mark_work_changed(usage.order)
+    if "unit_price" in clean and usage.vat_rate is None and "vat_rate" not in clean:
+        clean["vat_rate"] = get_company().default_vat_rate
+    priced = {k: clean.pop(k) for k in ("unit_price", "vat_rate") if k in clean}
+    for line in [usage, *(_returns_of(usage.id) if priced else [])]:
+        for key, value in priced.items():
+            setattr(line, key, value)
+    for key, value in clean.items():
+        setattr(usage, key, value)
+    return usage
+
+
+def _line_changes(usage: PartUsage, values: dict[str, Any], errors: Errors) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    if "quantity" in values and (amount := _quantity(values["quantity"], errors)) is not None:
+        returned = returned_quantity(usage.id)
+        if amount <= returned:
+            errors.add(
+                "quantity",
+                f"{returned.normalize():f} {usage.unit} were returned already; enter more, "
+                "or remove the line.",
+            )
+        clean["quantity"] = amount
+    if "description" in values:
+        description = str(values["description"] or "").strip()
+        if usage.catalog_item_id is not None:
+            errors.add("description", "A catalog part keeps its catalog name.")
+        elif not description or len(description) > 2000:
+            errors.add("description", "Describe the part in at most 2000 characters.")
+        clean["description"] = description
+    if "note" in values:
+        clean["note"] = str(values["note"] or "").strip()[:2000]
+    for field, high in (("unit_price", MAX_PRICE), ("vat_rate", Decimal(100))):
+        if field in values:
+            clean[field] = _price(values[field], field, errors, high)
+    return clean
+
+
+@use_case
+def remove_part(actor: Any, usage_id: int, *, order_id: int | None = None) -> None:
+    """Delete a line entered by mistake; removing a use removes its returns with it. With
+    `order_id`, the line must be on that order."""
+    if order_id is not None:
+        usage = get_order_part(actor, order_id, usage_id)
+    else:
+        usage = get_part_usage(actor, usage_id)
     order = load_order(actor, usage.order_id, for_update=True)
     ensure_work_open(actor, order)
     mark_work_changed(order)

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 
 from app.catalog.services import search_items
 from app.core.errors import ValidationFailed
+from app.core.search import contains_text, typed_id
 from app.customers.models import Customer
 from app.extensions import db
 from app.service_orders.invoicing import net_parts, order_billed_minutes
@@ -28,6 +29,13 @@ from app.service_orders.operations import company_zone, is_technician, load_orde
 from app.service_orders.states import STATE_LABELS, STATES
 
 get_order = load_order  # get_order(actor, order_id) -> ServiceOrder, NotFound if not visible
+# What a list of orders can be sorted by (API `sort`); the id is the reference's number.
+ORDER_SORTS = {
+    "id": ServiceOrder.id,
+    "created": ServiceOrder.created_at,
+    "scheduled": ServiceOrder.scheduled_start,
+    "customer": Customer.name,
+}
 
 
 def list_orders(
@@ -69,14 +77,10 @@ def list_orders(
         end = start + timedelta(days=1)
         stmt = stmt.where(ServiceOrder.scheduled_start < end, ServiceOrder.scheduled_end > start)
     if q:
-        like = f"%{q.strip().lower()}%"
-        reference = q.strip().upper().removeprefix("SO-").lstrip("0")
-        conditions = [
-            func.lower(ServiceOrder.description).like(like),
-            func.lower(Customer.name).like(like),
-        ]
-        if reference.isdigit():
-            conditions.append(ServiceOrder.id == int(reference))
+        conditions = [contains_text(ServiceOrder.description, q), contains_text(Customer.name, q)]
+        reference = typed_id(q.strip().upper().removeprefix("SO-").lstrip("0"))
+        if reference is not None:
+            conditions.append(ServiceOrder.id == reference)
         stmt = stmt.where(or_(*conditions))
     return stmt.order_by(ServiceOrder.id.desc())
 

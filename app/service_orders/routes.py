@@ -85,7 +85,7 @@ def maps_url(lines: list[str]) -> str:
 
 
 def tel_href(phone: str) -> str:
-    return "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+    return "tel:" + "".join(ch for ch in phone if ch in "0123456789+")
 
 
 def local_input(value: datetime | None) -> str:

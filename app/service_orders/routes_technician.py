@@ -101,7 +101,7 @@ def _undo_offer() -> dict[str, Any] | None:
     """The part just removed, for its Undo button: item and quantity from the query string."""
     item_id = int_arg(request.args.get("removed_item"))
     quantity = request.args.get("removed_qty", "")
-    if not item_id or not quantity.replace(".", "", 1).isdigit():
+    if not item_id or not (quantity.isascii() and quantity.replace(".", "", 1).isdigit()):
         return None
     try:
         item = get_item(item_id)

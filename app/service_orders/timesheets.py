@@ -258,7 +258,7 @@ def _clash_message(clash: TimeEntry) -> str:
 
 
 def _parse_minutes(value: Any, errors: Errors) -> int | None:
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= DAY_MINUTES:
         errors.add("minutes", "Enter whole minutes from 1 to 1440.")

@@ -6,6 +6,7 @@ from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
 from app.core.errors import DomainError
+from app.core.search import typed_id
 from app.extensions import db, login_manager
 from app.web.formatting import register_filters
 
@@ -50,7 +51,8 @@ def register_web(app: Flask) -> None:
 def _load_user(user_id: str) -> object:
     from app.auth.models import User
 
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    known = typed_id(user_id)
+    return db.session.get(User, known) if known else None
 
 
 MAX_ID = 2**31 - 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.catalog.models import CatalogItem
 from app.customers.models import Customer
 from tests.api.conftest import count
@@ -177,3 +179,115 @@ def test_patch_catalog_item_changes_price(books):
 
 def test_get_missing_catalog_item_is_404(books):
     assert books.get("/api/v1/catalog-items/424242").status_code == 404
+
+
+# ---- search, sort and strict values (API audit) --------------------------------------
+
+
+ITEM = {"name": "Washer", "kind": "part", "price": "1.00", "vat_rate": "23"}
+
+
+def test_list_customers_search_takes_like_wildcards_literally(dispatcher):
+    CustomerFactory(name="Ardent Ltd")
+    CustomerFactory(name="A%d Partners")
+    percent = dispatcher.get("/api/v1/customers?q=A%25d")
+    underscore = dispatcher.get("/api/v1/customers?q=A_d")
+    assert [c["name"] for c in percent.json["items"]] == ["A%d Partners"]
+    assert underscore.json["total"] == 0
+
+
+def test_list_catalog_search_takes_like_wildcards_literally(books):
+    CatalogItemFactory(name="Valve 50%")
+    CatalogItemFactory(name="Valve 500")
+    response = books.get("/api/v1/catalog-items?q=50%25")
+    assert [i["name"] for i in response.json["items"]] == ["Valve 50%"]
+    assert books.get("/api/v1/catalog-items?q=valve_").json["total"] == 0
+
+
+def test_list_catalog_sorts_by_name_descending(books):
+    for name in ("Beta", "Alpha", "Gamma"):
+        CatalogItemFactory(name=name)
+    response = books.get("/api/v1/catalog-items?sort=-name")
+    assert response.status_code == 200
+    assert [i["name"] for i in response.json["items"]] == ["Gamma", "Beta", "Alpha"]
+
+
+def test_list_catalog_with_unknown_sort_is_422_naming_sort(books):
+    response = books.get("/api/v1/catalog-items?sort=bogus")
+    assert response.status_code == 422
+    assert "sort" in response.json["error"]["fields"]
+
+
+def test_technician_cannot_sort_catalog_by_price(technician):
+    response = technician.get("/api/v1/catalog-items?sort=price")
+    assert response.status_code == 422
+    assert "sort" in response.json["error"]["fields"]
+
+
+@pytest.mark.parametrize("terms", ["30", 30.5, -1, 366, True])
+def test_create_customer_with_non_integer_terms_is_422(dispatcher, terms):
+    before = count(Customer)
+    response = dispatcher.post("/api/v1/customers", {**CUSTOMER, "payment_terms_days": terms})
+    assert response.status_code == 422
+    assert "payment_terms_days" in response.json["error"]["fields"]
+    assert count(Customer) == before
+
+
+def test_patch_customer_with_fractional_terms_is_422_and_keeps_terms(dispatcher):
+    customer = CustomerFactory(payment_terms_days=14)
+    response = dispatcher.patch(f"/api/v1/customers/{customer.id}", {"payment_terms_days": 30.5})
+    assert response.status_code == 422
+    assert "payment_terms_days" in response.json["error"]["fields"]
+    assert dispatcher.get(f"/api/v1/customers/{customer.id}").json["payment_terms_days"] == 14
+
+
+@pytest.mark.parametrize("country", ["ZZ", "XK", "EU", "QQ"])
+def test_create_customer_with_unassigned_country_is_422_naming_it(dispatcher, country):
+    before = count(Customer)
+    body = {**CUSTOMER, "address": {**CUSTOMER["address"], "country": country}}
+    response = dispatcher.post("/api/v1/customers", body)
+    assert response.status_code == 422
+    assert "address.country" in response.json["error"]["fields"]
+    assert count(Customer) == before
+
+
+def test_create_part_with_rate_kind_is_422_naming_rate_kind(dispatcher):
+    before = count(CatalogItem)
+    response = dispatcher.post("/api/v1/catalog-items", {**ITEM, "rate_kind": "overtime"})
+    assert response.status_code == 422
+    assert "rate_kind" in response.json["error"]["fields"]
+    assert count(CatalogItem) == before
+
+
+def test_patch_labour_to_part_keeping_its_rate_kind_is_422(dispatcher):
+    item = CatalogItemFactory(kind="labour", rate_kind="normal", unit="h")
+    response = dispatcher.patch(f"/api/v1/catalog-items/{item.id}", {"kind": "part"})
+    assert response.status_code == 422
+    assert "rate_kind" in response.json["error"]["fields"]
+    cleared = dispatcher.patch(
+        f"/api/v1/catalog-items/{item.id}", {"kind": "part", "rate_kind": None}
+    )
+    assert cleared.status_code == 200
+    assert (cleared.json["kind"], cleared.json["rate_kind"]) == ("part", None)
+
+
+@pytest.mark.parametrize("currency", ["XYZ", "usd", "eur", "GBP"])
+def test_create_item_in_another_currency_is_422_naming_currency(dispatcher, currency):
+    before = count(CatalogItem)
+    response = dispatcher.post("/api/v1/catalog-items", {**ITEM, "currency": currency})
+    assert response.status_code == 422
+    assert "currency" in response.json["error"]["fields"]
+    assert count(CatalogItem) == before
+
+
+def test_create_item_in_the_company_currency(dispatcher):
+    response = dispatcher.post("/api/v1/catalog-items", {**ITEM, "currency": "EUR"})
+    assert response.status_code == 201
+    assert response.json["currency"] == "EUR"
+
+
+def test_patch_item_to_an_unlisted_currency_is_422(books):
+    item = CatalogItemFactory()
+    response = books.patch(f"/api/v1/catalog-items/{item.id}", {"currency": "usd"})
+    assert response.status_code == 422
+    assert "currency" in response.json["error"]["fields"]

@@ -274,3 +274,167 @@ def test_order_to_money_end_to_end(dispatcher, books, tech, order, labour, valve
     receivable = next(r for r in trial["rows"] if r["balance"] == "63.10")
     assert receivable["type"] == "asset"
     assert verify_ledger() == []
+
+
+# ---- search and sort (API audit) -------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", ["%C2%B2", "99999999999999999999", "SO-99999999999999999999"])
+def test_search_with_odd_digits_is_an_empty_page_not_an_error(dispatcher, order, q):
+    response = dispatcher.get(f"/api/v1/service-orders?customer_id=1000&q={q}")
+    assert response.status_code == 200
+    assert response.json["total"] == 0
+
+
+def test_search_by_reference_finds_the_order(dispatcher, order):
+    response = dispatcher.get(f"/api/v1/service-orders?q={order['reference']}")
+    assert [o["id"] for o in response.json["items"]] == [order["id"]]
+
+
+def test_search_takes_like_wildcards_literally(dispatcher, order, customer):
+    dispatcher.post(
+        "/api/v1/service-orders", {"customer_id": customer.id, "description": "Fit 50% valve"}
+    )
+    percent = dispatcher.get("/api/v1/service-orders?q=50%25")
+    assert [o["description"] for o in percent.json["items"]] == ["Fit 50% valve"]
+    assert dispatcher.get("/api/v1/service-orders?q=boiler_").json["total"] == 0
+
+
+def test_list_orders_sorts_oldest_first(dispatcher, order, customer):
+    later = dispatcher.post(
+        "/api/v1/service-orders", {"customer_id": customer.id, "description": "Later"}
+    ).json
+    default = dispatcher.get("/api/v1/service-orders").json["items"]
+    oldest_first = dispatcher.get("/api/v1/service-orders?sort=id").json["items"]
+    assert [o["id"] for o in default] == [later["id"], order["id"]]
+    assert [o["id"] for o in oldest_first] == [order["id"], later["id"]]
+
+
+@pytest.mark.parametrize("sort", ["bogus", "-name", "description"])
+def test_list_orders_with_unknown_sort_is_422_naming_sort(dispatcher, sort):
+    response = dispatcher.get(f"/api/v1/service-orders?sort={sort}")
+    assert response.status_code == 422
+    assert "sort" in response.json["error"]["fields"]
+
+
+def test_invoicing_an_unknown_order_is_422_naming_its_place(dispatcher, order):
+    response = dispatcher.post(
+        "/api/v1/service-orders/invoice", {"order_ids": [order["id"], 999999]}
+    )
+    assert response.status_code == 422
+    assert list(response.json["error"]["fields"]) == ["order_ids[1]"]
+
+
+# ---- correcting and removing part lines ------------------------------------------------
+
+WASHER = {"description": "Odd washer", "quantity": "1"}
+
+
+def parts_url(order_id, part_id=None):
+    base = f"/api/v1/service-orders/{order_id}/parts"
+    return base if part_id is None else f"{base}/{part_id}"
+
+
+@pytest.fixture
+def free_line(tech, order):
+    added = tech.post(parts_url(order["id"]), WASHER)
+    assert added.status_code == 201, added.json
+    return added.json
+
+
+def test_office_prices_a_free_line_and_the_order_completes(dispatcher, order, free_line):
+    refused = dispatcher.post(f"/api/v1/service-orders/{order['id']}/complete")
+    assert refused.status_code == 409
+    priced = dispatcher.patch(parts_url(order["id"], free_line["id"]), {"unit_price": "2.50"})
+    assert priced.status_code == 200, priced.json
+    assert (priced.json["unit_price"], priced.json["vat_rate"]) == ("2.50", "23.00")
+    done = dispatcher.post(f"/api/v1/service-orders/{order['id']}/complete")
+    assert done.json["state"] == "done"
+
+
+def test_technician_corrects_quantity_and_description_of_a_free_line(tech, order, free_line):
+    response = tech.patch(
+        parts_url(order["id"], free_line["id"]),
+        {"quantity": "3", "description": "M8 washer"},
+    )
+    assert response.status_code == 200
+    assert (response.json["quantity"], response.json["description"]) == ("3.000", "M8 washer")
+    assert "unit_price" not in response.json
+
+
+def test_technician_cannot_price_a_line(tech, order, free_line):
+    response = tech.patch(parts_url(order["id"], free_line["id"]), {"unit_price": "2.50"})
+    assert response.status_code == 403
+    assert "unit_price" in response.json["error"]["fields"]
+
+
+def test_catalog_part_keeps_its_name(dispatcher, order, valve):
+    added = dispatcher.post(parts_url(order["id"]), {"catalog_item_id": valve.id, "quantity": "1"})
+    response = dispatcher.patch(parts_url(order["id"], added.json["id"]), {"description": "X"})
+    assert response.status_code == 422
+    assert "description" in response.json["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "body"),
+        ({"quantity": "0"}, "quantity"),
+        ({"quantity": 2}, "quantity"),
+        ({"unit_price": "-1.00"}, "unit_price"),
+        ({"unit_price": None}, "unit_price"),
+        ({"description": ""}, "description"),
+        ({"sku": "X"}, "sku"),
+    ],
+)
+def test_patch_part_with_bad_values_is_422(dispatcher, order, free_line, body, field):
+    response = dispatcher.patch(parts_url(order["id"], free_line["id"]), body)
+    assert response.status_code == 422
+    assert field in response.json["error"]["fields"]
+    part = dispatcher.get(f"/api/v1/service-orders/{order['id']}").json["parts"][0]
+    assert (part["quantity"], part["unit_price"]) == ("1.000", None)
+
+
+def test_part_of_another_order_is_404(dispatcher, customer, order, free_line):
+    other = dispatcher.post(
+        "/api/v1/service-orders", {"customer_id": customer.id, "description": "Other"}
+    ).json
+    patched = dispatcher.patch(parts_url(other["id"], free_line["id"]), {"quantity": "2"})
+    deleted = dispatcher.delete(parts_url(other["id"], free_line["id"]))
+    assert patched.status_code == deleted.status_code == 404
+    assert patched.json["error"]["fields"] == {"part_id": ["No such part line on this order."]}
+
+
+def test_part_on_another_technicians_order_is_404(make_api, order, free_line):
+    stranger = make_api("technician")
+    assert stranger.patch(parts_url(order["id"], free_line["id"]), WASHER).status_code == 404
+    assert stranger.delete(parts_url(order["id"], free_line["id"])).status_code == 404
+
+
+def test_part_on_a_done_order_is_409_for_the_technician(dispatcher, tech, order, free_line):
+    dispatcher.patch(parts_url(order["id"], free_line["id"]), {"unit_price": "2.50"})
+    assert dispatcher.post(f"/api/v1/service-orders/{order['id']}/complete").status_code == 200
+    patched = tech.patch(parts_url(order["id"], free_line["id"]), {"quantity": "2"})
+    deleted = tech.delete(parts_url(order["id"], free_line["id"]))
+    assert patched.status_code == deleted.status_code == 409
+    assert patched.json["error"]["code"] == "order_locked"
+
+
+def test_part_on_an_invoiced_draft_is_409_for_the_office(dispatcher, order, free_line, labour):
+    dispatcher.patch(parts_url(order["id"], free_line["id"]), {"unit_price": "2.50"})
+    dispatcher.post(f"/api/v1/service-orders/{order['id']}/complete")
+    invoiced = dispatcher.post("/api/v1/service-orders/invoice", {"order_ids": [order["id"]]})
+    assert invoiced.status_code == 201, invoiced.json
+    response = dispatcher.patch(parts_url(order["id"], free_line["id"]), {"unit_price": "3.00"})
+    assert response.status_code == 409
+
+
+def test_technician_removes_a_line(tech, order, free_line):
+    response = tech.delete(parts_url(order["id"], free_line["id"]))
+    assert response.status_code == 204
+    assert tech.get(f"/api/v1/service-orders/{order['id']}").json["parts"] == []
+
+
+def test_bookkeeper_cannot_change_part_lines(books, order, free_line):
+    assert books.patch(parts_url(order["id"], free_line["id"]), WASHER).status_code == 403
+    assert books.delete(parts_url(order["id"], free_line["id"])).status_code == 403

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.catalog.services import update_item
+from app.catalog.services import create_item, update_item
+from app.catalog.units import add_currency
 from app.core.errors import ValidationFailed
 from tests.factories import CatalogItemFactory
 
@@ -25,3 +26,23 @@ def test_update_item_to_taken_sku_refused_naming_the_field(session):
 def test_update_item_keeping_its_own_sku_allowed(session):
     item = CatalogItemFactory(sku="VALVE-22")
     assert update_item(None, item.id, sku="VALVE-22", name="Valve 22 mm").name == "Valve 22 mm"
+
+
+@pytest.mark.parametrize(("kind", "rate_kind"), [("part", "overtime"), ("fee", "normal")])
+def test_create_non_labour_item_with_rate_kind_refused(session, kind, rate_kind):
+    with pytest.raises(ValidationFailed) as refused:
+        create_item(None, name="X", kind=kind, rate_kind=rate_kind, price="1", vat_rate="23")
+    assert list(refused.value.fields) == ["rate_kind"]
+
+
+@pytest.mark.parametrize("currency", ["usd", "eur", "XYZ", "", 978])
+def test_create_item_in_unlisted_currency_refused(session, currency):
+    with pytest.raises(ValidationFailed) as refused:
+        create_item(None, name="X", kind="part", price="1", vat_rate="23", currency=currency)
+    assert list(refused.value.fields) == ["currency"]
+
+
+def test_create_item_in_a_listed_currency(session):
+    add_currency(None, "GBP")
+    item = create_item(None, name="X", kind="part", price="1", vat_rate="23", currency="GBP")
+    assert item.currency == "GBP"

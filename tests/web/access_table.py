@@ -114,6 +114,8 @@ ACCESS: dict[str, dict[str, int]] = {
     "api-service-orders.invoice": row(401, 401, 401, 401, 401),
     "api-service-orders.log": row(401, 401, 401, 401, 401),
     "api-service-orders.part": row(401, 401, 401, 401, 401),
+    "api-service-orders.patch_part": row(401, 401, 401, 401, 401),
+    "api-service-orders.delete_part": row(401, 401, 401, 401, 401),
     "api-service-orders.patch": row(401, 401, 401, 401, 401),
     "api-service-orders.reopen": row(401, 401, 401, 401, 401),
     "api-service-orders.schedule": row(401, 401, 401, 401, 401),

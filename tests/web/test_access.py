@@ -31,6 +31,7 @@ def _url(app, endpoint, world, users):  # type: ignore[no-untyped-def]
         "section": "bank",
         "filename": "fieldpost.css",
         "order_id": 1,
+        "part_id": 1,
         "token": "no-such-link-token-0000",
     }
     values.update(field_url_values(users))  # the field pages' order, site, time entry...
