@@ -2,13 +2,55 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import select
 
+from app.accounting.services import issue_credit_note, post_invoice, register_payment
 from app.extensions import db
+from app.invoicing.models import Invoice
+from app.invoicing.services import create_draft
+from tests.factories import CustomerFactory, bind, line
 
 
 def test_compare_metadata_on_migrated_database_is_empty(app):
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_0009_refreshes_the_payment_state_of_credit_notes_posted_before_it(fresh_database):
+    """Down to 0008 reads every posted credit note as unpaid, as before; up again, each reads
+    how much of it settles invoices."""
+    _, app = fresh_database
+    migrations = str(Path(app.root_path).parent / "migrations")
+    with app.app_context():
+        bind(db.session)
+        customer = CustomerFactory()
+        db.session.commit()
+        draft = create_draft(None, customer_id=customer.id, lines=[line("Work", "2", "50.00")])
+        invoice = post_invoice(None, draft.id)
+        settling = issue_credit_note(None, invoice.id, reason="Work not done")
+        paid = post_invoice(
+            None,
+            create_draft(None, customer_id=customer.id, lines=[line("Work", "1", "50.00")]).id,
+        )
+        register_payment(None, paid.id, amount=str(paid.gross_total))
+        credit_only = issue_credit_note(None, paid.id, reason="Goodwill")
+        notes = {settling.id: "paid", credit_only.id: "unpaid"}
+        db.session.remove()
+
+        downgrade(directory=migrations, revision="0008")
+        assert _payment_states(notes) == {settling.id: "unpaid", credit_only.id: "unpaid"}
+        upgrade(directory=migrations, revision="heads")
+        assert _payment_states(notes) == notes
+
+
+def _payment_states(ids) -> dict[int, str]:
+    rows = db.session.execute(select(Invoice.id, Invoice.payment_state).where(Invoice.id.in_(ids)))
+    states = {row.id: row.payment_state for row in rows}
+    db.session.remove()
+    return states

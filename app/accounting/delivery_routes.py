@@ -60,8 +60,9 @@ def _pdf_response(pdf: PdfFile) -> Response:
         as_attachment=request.args.get("download") == "1",
     )
     response.headers["Cache-Control"] = "private, no-store" if not pdf.stored else "private"
-    if pdf.stored:
-        response.headers["ETag"] = f'"{pdf.sha256}"'
+    if pdf.stored:  # a posted document's bytes never change: If-None-Match gets a 304
+        response.set_etag(pdf.sha256)
+        response.make_conditional(request)
     return response
 
 

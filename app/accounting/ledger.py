@@ -218,6 +218,8 @@ def allocate_to_invoice(
     )
     invoice.residual = invoice.residual - amount
     refresh_payment_state(invoice)
+    if credit_note_id is not None:
+        refresh_credit_note_state(credit_note_id)
 
 
 def credited_total(invoice_id: int) -> Decimal:
@@ -243,6 +245,26 @@ def refresh_payment_state(invoice: Invoice) -> None:
         invoice.payment_state = "partial"
     else:
         invoice.payment_state = "unpaid"
+
+
+def refresh_credit_note_state(note_id: int) -> None:
+    """Nothing is due on a credit note (its residual stays 0): its payment state says how much
+    of it settles invoices. All of it: paid; some: partial; none yet (all customer credit,
+    e.g. the invoice was already paid): unpaid. `reversed` is for invoices only."""
+    applied = db.session.scalar(
+        select(func.coalesce(func.sum(Allocation.amount), 0)).where(
+            Allocation.credit_note_id == note_id
+        )
+    )
+    note = db.session.get(Invoice, note_id)
+    assert note is not None
+    note.payment_state = credit_note_payment_state(Decimal(applied or 0), note.gross_total)
+
+
+def credit_note_payment_state(applied: Decimal, gross: Decimal) -> str:
+    if applied >= gross:
+        return "paid"
+    return "partial" if applied > 0 else "unpaid"
 
 
 def unapplied_sources(customer_id: int) -> list[tuple[str, int, Decimal]]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Date, ForeignKey, Index, String, Text, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from app.accounting.posting import document_line_label
 from app.core.db import Money, UTCDateTime, utcnow
 from app.extensions import db
+from app.invoicing.models import Invoice
 
 ACCOUNT_TYPES = ("asset", "liability", "equity", "income", "expense")
 JOURNALS = ("sales", "credit_notes", "bank", "cash", "general")
@@ -50,10 +52,28 @@ class JournalEntry(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     seal: Mapped[str] = mapped_column(String(64))  # sha256 of the entry's content at posting
+    # The number of the document the entry posts, read from the document. Posting writes the
+    # entry before it draws the number (the counter row is held only until commit), and
+    # entries are insert-only (triggers refuse any UPDATE), so the stored description and
+    # labels cannot carry it; the number is frozen on the posted document, so a label
+    # composed from it at read time never changes either, and the seal stays as written.
+    document_number: Mapped[str | None] = column_property(
+        select(Invoice.number)
+        .where(Invoice.id == invoice_id)
+        .correlate_except(Invoice)
+        .scalar_subquery()
+    )
 
     lines: Mapped[list[JournalLine]] = relationship(
         order_by="JournalLine.id", back_populates="entry"
     )
+
+    @property
+    def memo(self) -> str:
+        """The description as read: led by the posted document's number."""
+        if self.document_number:
+            return f"{self.document_number}: {self.description}"
+        return self.description
 
 
 class JournalLine(db.Model):
@@ -78,6 +98,11 @@ class JournalLine(db.Model):
 
     entry: Mapped[JournalEntry] = relationship(back_populates="lines")
     account: Mapped[Account] = relationship(lazy="joined")
+
+    @property
+    def memo(self) -> str:
+        """The label as read: led by the posted document's number (see JournalEntry)."""
+        return document_line_label(self.entry.document_number, self.label)
 
 
 class Payment(db.Model):

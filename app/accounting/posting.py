@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -43,7 +44,11 @@ class DocumentFigures:
     gross: Decimal
     revenue_by_kind: dict[str, Decimal]
     vat_by_rate: dict[Decimal, Decimal]
-    label: str
+    label: str = ""  # posting leaves it empty: the number is read from the document
+
+
+def _label(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
 
 
 def build_invoice_entry(doc: DocumentFigures) -> list[EntryLine]:
@@ -60,12 +65,27 @@ def build_invoice_entry(doc: DocumentFigures) -> list[EntryLine]:
     for kind in sorted(doc.revenue_by_kind):
         amount = doc.revenue_by_kind[kind]
         if amount:
-            lines.append(EntryLine(REVENUE_ROLES[kind], credit=amount, label=f"{doc.label} {kind}"))
+            lines.append(
+                EntryLine(REVENUE_ROLES[kind], credit=amount, label=_label(doc.label, kind))
+            )
     for rate in sorted(doc.vat_by_rate):
         amount = doc.vat_by_rate[rate]
         if amount:
-            lines.append(EntryLine("vat_output", credit=amount, label=f"{doc.label} VAT {rate}%"))
+            vat = f"VAT {rate}%"
+            lines.append(EntryLine("vat_output", credit=amount, label=_label(doc.label, vat)))
     return check_balanced(lines)
+
+
+# Lines of document entries written before the number was read from the document named
+# the draft ("Draft invoice #15 labour"); the number takes that name's place.
+_DRAFT_TITLE = re.compile(r"^Draft (?:invoice|credit note|proforma) #\d+ ?")
+
+
+def document_line_label(number: str | None, label: str) -> str:
+    """A journal line's label as read: led by the number of the document its entry posts."""
+    if not number:
+        return label
+    return _label(number, _DRAFT_TITLE.sub("", label, count=1))
 
 
 def build_credit_note_entry(doc: DocumentFigures) -> list[EntryLine]:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.orm import joinedload
 
 from app.accounting.models import Account, Allocation, JournalEntry, JournalLine, Payment
 from app.core.errors import NotFound
@@ -168,6 +169,7 @@ def account_lines(account_id: int, as_of: date) -> Select[Any]:
     """An account's journal lines up to a date, newest first: the trial balance drill-down."""
     return (
         select(JournalLine)
+        .options(joinedload(JournalLine.entry))  # each line's label reads its entry's number
         .where(JournalLine.account_id == account_id, JournalLine.date <= as_of)
         .order_by(JournalLine.date.desc(), JournalLine.id.desc())
     )

@@ -6,7 +6,7 @@ and draws the number last, so the per-series counter row is held only until comm
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -59,9 +59,7 @@ from app.invoicing.operations import (
     totals_of,
 )
 from app.invoicing.services import build_draft
-from app.invoicing.validation import parse_date
-
-MAX_AMOUNT = Decimal(10**11)
+from app.invoicing.validation import MAX_AMOUNT, parse_date
 
 
 def can_post(invoice: Invoice | PostingDraft, company: Company | PostingRules) -> list[str]:
@@ -112,7 +110,6 @@ def _write_document_entry(
         gross=totals.gross,
         revenue_by_kind=totals.revenue_by_kind,
         vat_by_rate={t.rate: t.amount for t in totals.taxes},
-        label=draft.title,
     )
     is_note = draft.doc_type == "credit_note"
     return write_entry(
@@ -168,7 +165,10 @@ def post_invoice(actor: Any, invoice_id: int) -> Invoice:
     """
     draft, rules, accounts = read_for_posting_with_settings(invoice_id)
     if draft.state != "draft":
-        raise InvoiceNotDraft(f"{draft.title} is already posted.")
+        # The posting read carries no number (drafts have none): name the posted document
+        # by the number it was given.
+        number = db.session.scalar(select(Invoice.number).where(Invoice.id == draft.id))
+        raise InvoiceNotDraft(f"{number or draft.title} is already posted.")
     problems = can_post(draft, rules)
     if problems:
         raise InvalidTransition(" ".join(problems))
@@ -214,6 +214,8 @@ def register_payment(
 ) -> Payment:
     """Money received against an invoice; anything above its residual becomes customer credit."""
     invoice = load_invoice(invoice_id, for_update=True)
+    if invoice.doc_type == "credit_note":
+        raise InvalidTransition("Payments are registered on invoices, not on credit notes.")
     if invoice.doc_type != "invoice" or invoice.state != "posted":
         raise InvalidTransition("Payments are registered on posted invoices.")
     if invoice.payment_state == "reversed":
@@ -342,6 +344,7 @@ def _credit_quantities(original: Invoice, lines: Any) -> dict[int, Decimal] | No
         }
     errors = Errors()
     chosen: dict[int, Decimal] = {}
+    seen: set[int] = set()
     if not isinstance(lines, list) or not lines:
         raise ValidationFailed({"lines": ["Choose at least one line to credit."]})
     for index, raw in enumerate(lines):
@@ -350,6 +353,12 @@ def _credit_quantities(original: Invoice, lines: Any) -> dict[int, Decimal] | No
         if line is None:
             errors.add(f"{where}.line_id", f"Choose a line of {original.number}.")
             continue
+        if line.id in seen:
+            # Each entry is checked against what is left on its line: a line listed twice
+            # would be credited beyond it, so each line's quantity is given once.
+            errors.add(f"{where}.line_id", "This line is listed twice; give its quantity once.")
+            continue
+        seen.add(line.id)
         try:
             quantity = to_decimal(raw.get("quantity"), places=3)
         except InvalidNumber as exc:
@@ -359,7 +368,7 @@ def _credit_quantities(original: Invoice, lines: Any) -> dict[int, Decimal] | No
         if quantity <= 0 or quantity > left:
             errors.add(f"{where}.quantity", f"Enter a quantity above 0 and at most {left}.")
             continue
-        chosen[line.id] = chosen.get(line.id, Decimal(0)) + quantity
+        chosen[line.id] = quantity
     errors.raise_if_any()
     return chosen
 
@@ -390,10 +399,23 @@ def _discount_left(original: Invoice, quantities: dict[int, Decimal] | None) -> 
     return original.discount_total - Decimal(given or 0)
 
 
-@use_case
+@dataclass(frozen=True)
+class CreditNoteIssued:
+    note: Invoice
+    reissued_draft_id: int | None  # the corrected copy's draft, when one was asked for
+
+
 def issue_credit_note(
     actor: Any, invoice_id: int, *, reason: str, lines: Any = None, reissue: bool = False
 ) -> Invoice:
+    """`credit_invoice`, for callers that need only the note."""
+    return credit_invoice(actor, invoice_id, reason=reason, lines=lines, reissue=reissue).note
+
+
+@use_case
+def credit_invoice(
+    actor: Any, invoice_id: int, *, reason: str, lines: Any = None, reissue: bool = False
+) -> CreditNoteIssued:
     """Post a credit note against a posted invoice, whole or for chosen lines and quantities.
 
     The note settles what is still open on the invoice; the rest becomes customer credit.
@@ -431,8 +453,9 @@ def issue_credit_note(
     allocate_to_invoice(
         original, min(note.gross_total, original.residual), today, credit_note_id=note.id
     )
+    draft = None
     if reissue:
-        build_draft(
+        draft = build_draft(
             actor,
             lines=copy_lines(original),
             customer_id=original.customer_id,
@@ -443,7 +466,7 @@ def issue_credit_note(
             discount_kind=original.discount_kind,
             discount_value=original.discount_value,
         )
-    return note
+    return CreditNoteIssued(note, draft.id if draft else None)
 
 
 def cancel_invoice(actor: Any, invoice_id: int, reason: str = "Cancelled") -> Invoice:

@@ -2,28 +2,44 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
-from app.core.money import InvalidNumber, to_decimal
+from app.core.money import to_decimal
 
 
 class DecimalString(fields.String):
-    """A decimal written as a JSON string ("123.45"); a JSON number is refused (422)."""
+    """A decimal written as a JSON string ("123.45"); a JSON number is refused (422).
 
-    def __init__(self, places: int = 2, **kwargs: Any) -> None:
-        example = "123.45" if places == 2 else "1.5"
+    One rule, stated by the field's OpenAPI pattern and applied by the parser with the same
+    regex: ASCII digits 0-9 (Decimal alone would take fullwidth digits), at most `digits`
+    before the dot and `places` after it, and a leading "-" only where negative values mean
+    something (`signed`). No "+", spaces or exponents. Range rules (above 0, at most 100) are
+    the service's and are described on the field.
+    """
+
+    def __init__(
+        self, places: int = 2, *, digits: int = 12, signed: bool = True, **kwargs: Any
+    ) -> None:
+        body = rf"{'-?' if signed else ''}[0-9]{{1,{digits}}}(\.[0-9]{{1,{places}}})?"
+        self._init(places, digits, signed, body, kwargs)
+
+    def _init(
+        self, places: int, digits: int, signed: bool, body: str, kwargs: dict[str, Any]
+    ) -> None:
         metadata = {
             "format": "decimal",
-            "pattern": rf"^-?[0-9]{{1,12}}(\.[0-9]{{1,{places}}})?$",
-            "example": example,
+            "pattern": f"^{body}$",
+            "example": "123.45" if places == 2 else "1.5",
             **kwargs.pop("metadata", {}),
         }
         super().__init__(metadata=metadata, **kwargs)
-        self.places = places
+        self.places, self.digits, self.signed = places, digits, signed
+        self.regex = re.compile(body)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         if value is None:
@@ -33,16 +49,28 @@ class DecimalString(fields.String):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
         if isinstance(value, bool) or not isinstance(value, str):
             raise ValidationError('Send a decimal string such as "123.45", not a JSON number.')
-        text = value.strip()
-        if not text or not all(c.isdigit() or c in ".-" for c in text):
-            raise ValidationError('Enter a decimal such as "123.45" (digits and one dot).')
-        try:
-            number = to_decimal(text, places=self.places)
-        except InvalidNumber as exc:
-            raise ValidationError(f"The number {exc}.") from None
-        if abs(number) >= Decimal(10) ** 12:
-            raise ValidationError("The number is too large.")
-        return number
+        if not self.regex.fullmatch(value):
+            raise ValidationError(self._refusal(value))
+        return to_decimal(value, places=self.places)
+
+    def _refusal(self, text: str) -> str:
+        """Why `text` does not fit the pattern, in the caller's terms."""
+        sign, unsigned = ("-", text[1:]) if text.startswith("-") else ("", text)
+        whole, dot, decimals = unsigned.partition(".")
+        if not whole or (dot and not decimals) or not _ascii_digits(whole + decimals):
+            return 'Write the number with the digits 0-9 and one dot, such as "123.45".'
+        if sign and not self.signed:
+            return "Enter a number of 0 or more; negative numbers are refused."
+        if len(decimals) > self.places:
+            return f"Enter at most {self.places} decimals."
+        return self._out_of_range()
+
+    def _out_of_range(self) -> str:
+        return f"Enter at most {self.digits} digits before the dot."
+
+
+def _ascii_digits(text: str) -> bool:
+    return all("0" <= c <= "9" for c in text)
 
 
 class Money(DecimalString):
@@ -53,6 +81,17 @@ class Money(DecimalString):
 class Quantity(DecimalString):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(places=3, **kwargs)
+
+
+class Percent(DecimalString):
+    """A percentage from 0 to 100 with at most 2 decimals; the pattern says exactly that."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        body = r"(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)"
+        self._init(2, 3, False, body, kwargs)
+
+    def _out_of_range(self) -> str:
+        return 'Enter a percentage from 0 to 100, such as "23" or "13.5".'
 
 
 class Text(fields.String):

@@ -5,15 +5,17 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Response, send_file
+from flask import Response, request, send_file
 
-from app.accounting.services import issue_credit_note, post_invoice, register_payment
+from app.accounting.services import credit_invoice, post_invoice, register_payment
 from app.api.auth import current_user, roles
 from app.api.common import ID_PATH, IDEMPOTENCY_PARAM, resource
 from app.api.idempotency import respond
 from app.api.pagination import json_page, page_schema
 from app.api.schemas import (
+    CopyInSchema,
     CreditNoteInSchema,
+    CreditNoteIssuedSchema,
     InvoiceInSchema,
     InvoiceListArgs,
     InvoicePatchSchema,
@@ -41,6 +43,7 @@ InvoicePage = page_schema(InvoiceSummarySchema, "InvoicePage")
 # Reply schemas built once, not per request.
 INVOICE_REPLY = InvoiceSchema()
 PAYMENT_REPLY = PaymentSchema()
+CREDIT_NOTE_REPLY = CreditNoteIssuedSchema()
 
 
 @blp.route("", methods=["POST"])
@@ -96,7 +99,8 @@ def show(invoice_id: int) -> Any:
 @blp.arguments(InvoicePatchSchema())
 @blp.response(200, InvoiceSchema)
 def patch(data: dict[str, Any], invoice_id: int) -> Any:
-    """Change a draft; `lines`, when given, replaces all lines. Posted documents: 409."""
+    """Change a draft; `lines`, when given, replaces all lines, else lines and their ids stay.
+    Posted documents: 409; a new customer for a draft made from service orders: 409."""
     values = dict(data)
     lines = values.pop("lines", None)
     return update_draft(current_user(), invoice_id, lines=lines, **values)
@@ -122,9 +126,10 @@ def post(invoice_id: int) -> Any:
 
 @blp.route(f"{ONE}/copy", methods=["POST"])
 @roles(*DRAFTS)
+@blp.arguments(CopyInSchema())
 @blp.response(201, InvoiceSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
-def copy(invoice_id: int) -> Any:
+def copy(data: dict[str, Any], invoice_id: int) -> Any:
     """A new draft with the same customer and lines, dated today."""
     return respond(201, INVOICE_REPLY, lambda: copy_invoice(current_user(), invoice_id))
 
@@ -142,12 +147,13 @@ def pay(data: dict[str, Any], invoice_id: int) -> Any:
 @blp.route(f"{ONE}/credit-notes", methods=["POST"])
 @roles(*MONEY)
 @blp.arguments(CreditNoteInSchema())
-@blp.response(201, InvoiceSchema)
+@blp.response(201, CreditNoteIssuedSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def credit(data: dict[str, Any], invoice_id: int) -> Any:
-    """Post a credit note for the whole invoice or chosen lines and quantities."""
+    """Post a credit note for the whole invoice or chosen lines and quantities; with
+    `reissue`, `reissued_draft_id` names the corrected draft copy."""
     return respond(
-        201, INVOICE_REPLY, lambda: issue_credit_note(current_user(), invoice_id, **data)
+        201, CREDIT_NOTE_REPLY, lambda: credit_invoice(current_user(), invoice_id, **data)
     )
 
 
@@ -170,6 +176,7 @@ def pdf(invoice_id: int) -> Any:
         io.BytesIO(document.content), mimetype="application/pdf", download_name=document.filename
     )
     response.headers["Cache-Control"] = "private" if document.stored else "private, no-store"
-    if document.stored:
-        response.headers["ETag"] = f'"{document.sha256}"'
+    if document.stored:  # a posted document's bytes never change: If-None-Match gets a 304
+        response.set_etag(document.sha256)
+        response.make_conditional(request)
     return response

@@ -21,6 +21,7 @@ from app.api.schemas import (
     TrialBalanceSchema,
     today,
 )
+from app.core.search import contains_text
 
 journal_blp = resource("journal-entries", "/api/v1/journal-entries", "The posted journal.")
 reports_blp = resource("reports", "/api/v1/reports", "Trial balance and receivable aging.")
@@ -46,7 +47,10 @@ def journal_index(args: dict[str, Any]) -> Any:
     if args.get("invoice_id"):
         stmt = stmt.where(JournalEntry.invoice_id == args["invoice_id"])
     if args["q"]:
-        stmt = stmt.where(JournalEntry.description.ilike(f"%{args['q']}%"))
+        stmt = stmt.where(
+            contains_text(JournalEntry.description, args["q"])
+            | contains_text(JournalEntry.document_number, args["q"])
+        )
     column = JournalEntry.date if args["sort"].lstrip("-") == "date" else JournalEntry.id
     descending = args["sort"].startswith("-")
     stmt = stmt.order_by(

@@ -12,7 +12,7 @@ from flask import g
 from marshmallow import Schema, fields, validate
 
 from app.accounting.models import JOURNALS, PAYMENT_METHODS
-from app.api.fields import Day, DecimalString, Id, Money, Quantity, Text
+from app.api.fields import Day, DecimalString, Id, Money, Percent, Quantity, Text
 from app.api.pagination import PageArgs
 from app.catalog.models import ITEM_KINDS, RATE_KINDS
 from app.company.services import company_today
@@ -40,6 +40,23 @@ def today() -> date:
 
 def _sorts(names: list[str]) -> list[str]:
     return [s for name in names for s in (name, f"-{name}")]
+
+
+# Request decimals are unsigned, with as many digits before the dot as the service's caps
+# allow (app/invoicing/validation.py), so each field's OpenAPI pattern states what is accepted.
+def _quantity(**kwargs: Any) -> Quantity:
+    """Up to 999,999,999.999, above 0."""
+    return Quantity(digits=9, signed=False, **kwargs)
+
+
+def _unit_price(**kwargs: Any) -> Money:
+    """Up to 999,999,999.99."""
+    return Money(digits=9, signed=False, **kwargs)
+
+
+def _amount(**kwargs: Any) -> Money:
+    """Up to 999,999,999,999.99."""
+    return Money(signed=False, **kwargs)
 
 
 # ---- customers -------------------------------------------------------------------------
@@ -104,8 +121,8 @@ class CatalogItemInSchema(Schema):
     kind = Str(required=True, validate=validate.OneOf(ITEM_KINDS))
     rate_kind = Str(allow_none=True, validate=validate.OneOf(RATE_KINDS))
     unit = _text(20)
-    price = Money(required=True)
-    vat_rate = DecimalString(required=True)
+    price = Money(digits=10, signed=False, required=True)
+    vat_rate = Percent(required=True)
     currency = Text(validate=validate.Length(equal=3))
     group = _text(100)
     barcode = _text(64)
@@ -115,8 +132,8 @@ class CatalogItemInSchema(Schema):
 class CatalogItemPatchSchema(CatalogItemInSchema):
     name = _text(200)
     kind = Str(validate=validate.OneOf(ITEM_KINDS))
-    price = Money()
-    vat_rate = DecimalString()
+    price = Money(digits=10, signed=False)
+    vat_rate = Percent()
 
 
 class CatalogItemSchema(Schema):
@@ -143,11 +160,11 @@ class CatalogListArgs(PageArgs):
 
 class LineInSchema(Schema):
     description = _text(2000, required=True)
-    quantity = Quantity(required=True)
+    quantity = _quantity(required=True, metadata={"description": "Above 0."})
     unit = _text(20)
-    unit_price = Money(required=True)
-    discount_percent = DecimalString()
-    vat_rate = DecimalString(metadata={"description": "Percent; the company default if absent."})
+    unit_price = _unit_price(required=True)
+    discount_percent = Percent()
+    vat_rate = Percent(metadata={"description": "The company default if absent."})
     kind = Str(validate=validate.OneOf(LINE_KINDS))
     catalog_item_id = Id(allow_none=True)
 
@@ -156,24 +173,48 @@ class InvoiceInSchema(Schema):
     customer_id = Id(required=True)
     invoice_date = Day()
     due_date = Day(metadata={"description": "From the payment terms if absent."})
-    currency = Text(validate=validate.Length(equal=3))
+    currency = Text(
+        validate=validate.Length(equal=3),
+        metadata={
+            "pattern": "^[A-Z]{3}$",
+            "description": "The company's currency, the one the books are kept in (the "
+            "default); any other is refused: the ledger has no exchange rates.",
+        },
+    )
     reference = _text(100)
     notes = _text(5000)
     terms = _text(5000)
     discount_kind = Str(allow_none=True, validate=validate.OneOf(DISCOUNT_KINDS))
-    discount_value = Money(allow_none=True)
+    discount_value = _amount(
+        allow_none=True,
+        metadata={
+            "description": "Together with discount_kind: a percent up to 100, or an amount up "
+            "to the subtotal."
+        },
+    )
     doc_type = Str(validate=validate.OneOf(("invoice", "proforma")))
     lines = fields.List(
-        fields.Nested(LineInSchema), required=True, validate=validate.Length(max=500)
+        fields.Nested(LineInSchema),
+        required=True,
+        validate=validate.Length(max=500),
+        metadata={"description": "Each line's net and the gross total at most 999999999999.99."},
     )
 
 
 class InvoicePatchSchema(InvoiceInSchema):
-    customer_id = Id()
-    lines = fields.List(fields.Nested(LineInSchema), validate=validate.Length(max=500))
+    customer_id = Id(metadata={"description": "Not for a draft made from service orders (409)."})
+    lines = fields.List(
+        fields.Nested(LineInSchema),
+        validate=validate.Length(max=500),
+        metadata={"description": "Replaces all lines; when absent, lines and their ids stay."},
+    )
 
     class Meta:
         exclude = ("doc_type",)
+
+
+class CopyInSchema(Schema):
+    """A copy takes no body: an empty object is fine, any field is refused (422)."""
 
 
 class LineSchema(Schema):
@@ -311,6 +352,20 @@ def invoice_json(invoice: Any) -> dict[str, Any]:
     }
 
 
+class CreditNoteIssuedSchema(InvoiceSchema):
+    """A credit note just posted, and the draft that re-issues the invoice when one was asked
+    for (`reissue`)."""
+
+    reissued_draft_id = Int(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The corrected draft copy (`reissue`); null without one."},
+    )
+
+    def dump(self, obj: Any, *, many: bool | None = None) -> Any:
+        return {**invoice_json(obj.note), "reissued_draft_id": obj.reissued_draft_id}
+
+
 class InvoiceSummarySchema(DocumentHeaderSchema):
     """A document in a list: its header and totals, without lines or VAT rows (read one
     document for those). Built by app.invoicing.queries.summary_json."""
@@ -323,7 +378,17 @@ class InvoiceSummarySchema(DocumentHeaderSchema):
 class InvoiceListArgs(PageArgs):
     status = Str(
         validate=validate.OneOf(
-            ["draft", "posted", "unpaid", "overdue", "partially_paid", "paid", "cancelled"]
+            [
+                "draft",
+                "posted",
+                "unpaid",
+                "sent",
+                "viewed",
+                "overdue",
+                "partially_paid",
+                "paid",
+                "cancelled",
+            ]
         )
     )
     customer_id = Id(strict=False)
@@ -334,7 +399,7 @@ class InvoiceListArgs(PageArgs):
 
 
 class PaymentInSchema(Schema):
-    amount = Money(required=True)
+    amount = _amount(required=True)
     date = Day(metadata={"description": "Company-local today if absent."})
     method = Str(load_default="bank_transfer", validate=validate.OneOf(PAYMENT_METHODS))
     reference = _text(140)
@@ -356,7 +421,7 @@ class PaymentSchema(Schema):
 
 class CreditLineSchema(Schema):
     line_id = Id(required=True)
-    quantity = Quantity(required=True)
+    quantity = _quantity(required=True)
 
 
 class CreditNoteInSchema(Schema):
@@ -379,7 +444,11 @@ class JournalLineSchema(Schema):
     account_name = fields.Function(lambda line: line.account.name, required=True)
     debit = Money(required=True)
     credit = Money(required=True)
-    label = Str(required=True)
+    label = Str(
+        required=True,
+        attribute="memo",
+        metadata={"description": "Led by the number of the document the entry posts."},
+    )
     customer_id = Int(allow_none=True, required=True)
     invoice_id = Int(allow_none=True, required=True)
     due_date = Day(allow_none=True, required=True)
@@ -389,7 +458,11 @@ class JournalEntrySchema(Schema):
     id = Int(required=True)
     journal = Str(required=True)
     date = Day(required=True)
-    description = Str(required=True)
+    description = Str(
+        required=True,
+        attribute="memo",
+        metadata={"description": "Led by the number of the document the entry posts."},
+    )
     invoice_id = Int(allow_none=True, required=True)
     payment_id = Int(allow_none=True, required=True)
     reverses_entry_id = Int(allow_none=True, required=True)

@@ -8,24 +8,27 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, not_, or_, select
 
 from app.company.services import get_company
 from app.core import clock
 from app.core.db import use_case
-from app.core.errors import Errors, InvoiceNotDraft, ValidationFailed
+from app.core.errors import Errors, InvalidTransition, InvoiceNotDraft, ValidationFailed
+from app.core.search import contains_text
 from app.customers.models import Customer
 from app.extensions import db
 from app.invoicing import events
+from app.invoicing.calculations import LineInput
 from app.invoicing.models import Invoice
 from app.invoicing.operations import (
     clean_lines,
     copy_lines,
     due_date_for,
     load_invoice,
+    recompute,
     replace_lines,
 )
-from app.invoicing.validation import clean_header
+from app.invoicing.validation import check_currency, check_document, clean_header
 
 SORTS = {
     "number": Invoice.number,
@@ -36,6 +39,12 @@ SORTS = {
     "customer": Customer.name,
     "id": Invoice.id,
 }
+
+
+class MadeFromOrders(InvalidTransition):
+    """The draft bills service orders of its customer; they stay with that customer."""
+
+    code = "made_from_orders"
 
 
 def get_invoice(invoice_id: Any) -> Invoice:
@@ -56,13 +65,25 @@ def _customer_or_error(customer_id: Any, errors: Errors) -> Customer | None:
     return customer
 
 
+def _line_inputs(lines: list[Any]) -> list[LineInput]:
+    """Cleaned line dicts or stored lines, as the totals take them."""
+    fields = ("quantity", "unit_price", "discount_percent", "vat_rate", "kind")
+    return [
+        LineInput(*(line[f] if isinstance(line, dict) else getattr(line, f) for f in fields))
+        for line in lines
+    ]
+
+
 def build_draft(actor: Any, *, lines: Any, doc_type: str = "invoice", **header: Any) -> Invoice:
     """Flush-only: validate and add a draft. Service orders call this inside their use case."""
     company = get_company()
     errors = Errors()
     values = clean_header(header, errors)
+    check_currency(values, company.currency, errors)
     customer = _customer_or_error(values.pop("customer_id", None), errors)
     cleaned = clean_lines(lines, company, errors)
+    discount = values.get("discount_kind"), values.get("discount_value")
+    check_document(_line_inputs(cleaned), *discount, errors)
     errors.raise_if_any()
     assert customer is not None
     invoice_date = values.pop("invoice_date", None) or clock.today_in(company.timezone)
@@ -99,16 +120,35 @@ def _require_draft(invoice: Invoice) -> None:
         )
 
 
+def _check_customer_change(invoice: Invoice, customer: Customer | None) -> None:
+    if customer is None or customer.id == invoice.customer_id or not invoice.from_service_orders:
+        return
+    raise MadeFromOrders(
+        f"{invoice.title} bills service orders of {invoice.customer.name} and cannot move to "
+        "another customer. Delete the draft to release its orders, then make a new draft for "
+        f"{customer.name}.",
+        field="customer_id",
+    )
+
+
 @use_case
 def update_draft(actor: Any, invoice_id: int, *, lines: Any = None, **header: Any) -> Invoice:
+    """Change a draft. Without `lines` the lines (and their ids) stay as they are."""
     invoice = load_invoice(invoice_id, for_update=True)
     _require_draft(invoice)
     company = get_company()
     errors = Errors()
     values = clean_header(header, errors)
+    check_currency(values, company.currency, errors)
     if "customer_id" in values:
         values["customer"] = _customer_or_error(values.pop("customer_id"), errors)
+        _check_customer_change(invoice, values["customer"])
     cleaned = clean_lines(lines, company, errors) if lines is not None else None
+    discount = (
+        values.get("discount_kind", invoice.discount_kind),
+        values.get("discount_value", invoice.discount_value),
+    )
+    check_document(_line_inputs(invoice.lines if cleaned is None else cleaned), *discount, errors)
     errors.raise_if_any()
     for key, value in values.items():
         setattr(invoice, key, value)
@@ -123,7 +163,7 @@ def update_draft(actor: Any, invoice_id: int, *, lines: Any = None, **header: An
             line["source_order_id"] = sources.get(line_id) if isinstance(line_id, int) else None
         replace_lines(invoice, cleaned)
     else:
-        replace_lines(invoice, copy_lines(invoice))
+        recompute(invoice)
     return invoice
 
 
@@ -173,12 +213,11 @@ def list_invoices(
     if doc_type:
         stmt = stmt.where(Invoice.doc_type == doc_type)
     if q:
-        like = f"%{q.strip().lower()}%"
         stmt = stmt.where(
             or_(
-                func.lower(Invoice.number).like(like),
-                func.lower(Customer.name).like(like),
-                func.lower(Invoice.reference).like(like),
+                contains_text(Invoice.number, q),
+                contains_text(Customer.name, q),
+                contains_text(Invoice.reference, q),
             )
         )
     if customer_id:
@@ -199,6 +238,8 @@ def status_filter(status: str, today: date) -> Any:
     posted = Invoice.state == "posted"
     open_ = Invoice.payment_state.in_(("unpaid", "partial"))
     overdue = and_(posted, open_, Invoice.residual > 0, Invoice.due_date < today)
+    # "sent" and "viewed" pick what the status column shows as such: unpaid, not yet overdue.
+    awaiting = and_(posted, Invoice.payment_state == "unpaid", not_(overdue))
     filters = {
         "draft": Invoice.state == "draft",
         "posted": posted,
@@ -207,6 +248,8 @@ def status_filter(status: str, today: date) -> Any:
         "partially_paid": and_(posted, Invoice.payment_state == "partial"),
         "paid": and_(posted, Invoice.payment_state == "paid"),
         "cancelled": and_(posted, Invoice.payment_state == "reversed"),
+        "sent": and_(awaiting, Invoice.sent_at.is_not(None), Invoice.viewed_at.is_(None)),
+        "viewed": and_(awaiting, Invoice.viewed_at.is_not(None)),
     }
     if status not in filters:
         raise ValidationFailed({"status": [f"Choose one of: {', '.join(filters)}."]})

@@ -1,13 +1,18 @@
-"""Checking draft input: header fields and lines, with errors that name the field or line."""
+"""Checking draft input: header fields and lines, with errors that name the field or line.
+
+Nothing here changes a value silently: what cannot be taken as given is refused with the reason.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from app.core.errors import Errors
 from app.core.money import InvalidNumber, to_decimal
+from app.invoicing.calculations import HUNDRED, LineInput, compute_totals, line_net
 from app.invoicing.models import DISCOUNT_KINDS, LINE_KINDS
 
 HEADER_FIELDS = [
@@ -31,9 +36,18 @@ LINE_FIELDS = [
     "kind",
     "catalog_item_id",
 ]
-MAX_QUANTITY = Decimal(1_000_000)
-MAX_UNIT_PRICE = Decimal(100_000_000)
+# Caps on one document. The columns (64-bit integers of thousandths or cents) hold far more;
+# these keep a line, a document and the ledger's sums of them well inside those integers, and
+# match the API's decimal patterns: 9 digits before the dot for quantities and unit prices,
+# 12 for amounts.
+MAX_QUANTITY = Decimal("999999999.999")
+MAX_UNIT_PRICE = Decimal("999999999.99")
+MAX_AMOUNT = Decimal("999999999999.99")  # a line's net, a document's subtotal and gross
 MAX_LINES = 500
+# Typed or sent numbers: ASCII digits only (Decimal also takes fullwidth digits or "1_000"), a
+# decimal point or comma (tablets type what the locale keyboard has) and an optional minus.
+DECIMAL_TEXT = re.compile(r"[-\u2212]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 
 
 def parse_date(value: Any, field: str, errors: Errors) -> date | None:
@@ -62,10 +76,15 @@ def _number(
     except InvalidNumber as exc:
         errors.add(field, f"{label} {exc}.")
         return None
-    too_low = number < low or (not low_inclusive and number == low)
-    if too_low or number > high:
-        bound = "above" if not low_inclusive else "from"
-        errors.add(field, f"Enter a {label.lower()} {bound} {low} up to {high}.")
+    if isinstance(value, str) and not DECIMAL_TEXT.fullmatch(value.strip()):
+        errors.add(field, f"Write the {label.lower()} with the digits 0-9 and one decimal point.")
+        return None
+    if number < low or (not low_inclusive and number == low):
+        bound = "above" if not low_inclusive else "of at least"
+        errors.add(field, f"Enter a {label.lower()} {bound} {low}.")
+        return None
+    if number > high:
+        errors.add(field, f"{label} can be at most {high:,}.")
         return None
     return number
 
@@ -120,6 +139,7 @@ def clean_line(
         low=Decimal(0),
         high=Decimal(100),
     )
+    _check_line_net(line, where, errors)
     kind = raw.get("kind") or "other"
     if kind not in LINE_KINDS:
         errors.add(where + "kind", f"Choose one of: {', '.join(LINE_KINDS)}.")
@@ -130,6 +150,19 @@ def clean_line(
         errors.add(where + "catalog_item_id", "Choose an item from the catalog.")
     line["catalog_item_id"] = item_id or None
     return line
+
+
+def _check_line_net(line: dict[str, Any], where: str, errors: Errors) -> None:
+    parts = [line[k] for k in ("quantity", "unit_price", "discount_percent")]
+    if any(part is None for part in parts):
+        return  # already refused with its own reason
+    net = line_net(LineInput(parts[0], parts[1], parts[2], Decimal(0), "other"))
+    if net > MAX_AMOUNT:
+        errors.add(
+            where + "unit_price",
+            f"The line comes to {net:,}; a line can be at most {MAX_AMOUNT:,}. "
+            "Lower the quantity or the unit price.",
+        )
 
 
 def clean_header(raw: dict[str, Any], errors: Errors) -> dict[str, Any]:
@@ -143,21 +176,80 @@ def clean_header(raw: dict[str, Any], errors: Errors) -> dict[str, Any]:
         if field in header:
             header[field] = str(header[field] or "").strip()
     if "currency" in header:
-        currency = str(header["currency"] or "").strip().upper()
-        if len(currency) != 3 or not currency.isalpha():
-            errors.add("currency", "Enter an ISO 4217 currency code such as EUR.")
-        header["currency"] = currency
-    kind = header.get("discount_kind") or None
-    header["discount_kind"] = kind
-    if kind not in (None, *DISCOUNT_KINDS):
-        errors.add("discount_kind", "Choose percent or amount.")
+        currency = header["currency"]
+        if not isinstance(currency, str) or not CURRENCY_CODE.fullmatch(currency):
+            errors.add("currency", "Enter an ISO 4217 currency code in capitals, such as EUR.")
+    if "discount_kind" in header:
+        header["discount_kind"] = header["discount_kind"] or None
+        if header["discount_kind"] not in (None, *DISCOUNT_KINDS):
+            errors.add("discount_kind", "Choose percent or amount.")
     if "discount_value" in header:
         value = header["discount_value"]
-        if value in (None, ""):
-            header["discount_value"] = None
-        else:
-            high = Decimal(100) if kind == "percent" else MAX_UNIT_PRICE * MAX_QUANTITY
-            header["discount_value"] = _number(
-                value, "discount_value", 2, errors, label="Discount", low=Decimal(0), high=high
+        header["discount_value"] = (
+            None
+            if value in (None, "")
+            else _number(
+                value,
+                "discount_value",
+                2,
+                errors,
+                label="Discount",
+                low=Decimal(0),
+                high=MAX_AMOUNT,
             )
+        )
     return header
+
+
+def check_currency(header: dict[str, Any], base_currency: str, errors: Errors) -> None:
+    """The ledger keeps one currency and has no exchange rates: a document in another
+    currency would be posted as if its amounts were in the base currency."""
+    currency = header.get("currency")
+    if currency is None or "currency" in errors.fields or currency == base_currency:
+        return
+    errors.add(
+        "currency",
+        f"The books are kept in {base_currency} and cannot carry {currency}: "
+        f"issue the invoice in {base_currency}.",
+    )
+
+
+def _check_discount(kind: str | None, value: Decimal | None, errors: Errors) -> None:
+    if "discount_kind" in errors.fields or "discount_value" in errors.fields:
+        return  # refused already, with its own reason
+    if kind is None and value is not None:
+        errors.add(
+            "discount_kind", "Choose percent or amount for the discount, or clear its value."
+        )
+    elif kind is not None and value is None:
+        errors.add("discount_value", "Enter the discount, or set the discount type to none.")
+    elif kind == "percent" and value is not None and value > HUNDRED:
+        errors.add("discount_value", "A percent discount can be at most 100.")
+
+
+def check_document(
+    lines: list[LineInput],
+    discount_kind: str | None,
+    discount_value: Decimal | None,
+    errors: Errors,
+) -> None:
+    """Rules on the document as it will be saved (a change merged with what it keeps): a
+    discount has both a kind and a value and fits the subtotal; totals stay within the caps."""
+    _check_discount(discount_kind, discount_value, errors)
+    if any(field.startswith(("lines", "discount_")) for field in errors.fields):
+        return  # totals of refused input would only repeat those errors
+    totals = compute_totals(lines, discount_kind, discount_value)
+    fixed = discount_value if discount_kind == "amount" else None
+    if fixed is not None and fixed > totals.subtotal:
+        errors.add(
+            "discount_value",
+            f"The discount {fixed:,} is more than the subtotal {totals.subtotal:,}: "
+            "enter at most the subtotal.",
+        )
+    largest = max(totals.subtotal, totals.gross)
+    if largest > MAX_AMOUNT:
+        errors.add(
+            "lines",
+            f"The document comes to {largest:,}; a document can be at most {MAX_AMOUNT:,}. "
+            "Split it into several invoices.",
+        )

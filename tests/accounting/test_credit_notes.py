@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.accounting.services import (
     apply_credit,
     cancel_invoice,
+    credit_invoice,
     issue_credit_note,
     post_invoice,
     register_payment,
@@ -241,3 +242,63 @@ def test_issue_credit_note_worth_less_than_a_cent_refused(session):
     assert "lines" in caught.value.fields
     assert session.scalar(select(func.count()).select_from(Invoice)) == before
     assert verify_ledger() == []
+
+
+def test_issue_credit_note_listing_a_line_twice_refused(session):
+    invoice = two_line_invoice()
+    labour = invoice.lines[0]
+    issue_credit_note(None, invoice.id, reason="r", lines=[{"line_id": labour.id, "quantity": "1"}])
+    before = session.scalar(select(func.count()).select_from(Invoice))
+    twice = [{"line_id": labour.id, "quantity": "0.6"}, {"line_id": labour.id, "quantity": "0.6"}]
+    with pytest.raises(ValidationFailed) as caught:
+        issue_credit_note(None, invoice.id, reason="r", lines=twice)
+    assert caught.value.fields == {
+        "lines[1].line_id": ["This line is listed twice; give its quantity once."]
+    }
+    assert session.scalar(select(func.count()).select_from(Invoice)) == before
+    assert verify_ledger() == []
+
+
+def test_issue_credit_note_settling_the_invoice_reads_paid(session):
+    invoice = two_line_invoice()
+    note = issue_credit_note(
+        None, invoice.id, reason="r", lines=[{"line_id": invoice.lines[1].id, "quantity": "1"}]
+    )
+    assert (note.residual, note.payment_state, note.status(TODAY)) == (D("0.00"), "paid", "paid")
+    assert verify_ledger() == []
+
+
+def test_issue_credit_note_on_paid_invoice_reads_unpaid_until_its_credit_is_applied(session):
+    customer = CustomerFactory()
+    invoice = two_line_invoice(customer)
+    register_payment(None, invoice.id, amount="162.70")
+    note = issue_credit_note(None, invoice.id, reason="r")  # all of it is customer credit
+    assert (note.residual, note.payment_state) == (D("0.00"), "unpaid")
+    small = create_draft(
+        None, customer_id=customer.id, lines=[line("Valve", "1", "10.00", "23", "parts")]
+    )
+    apply_credit(None, post_invoice(None, small.id).id)  # 12.30 of 162.70
+    assert note.payment_state == "partial"
+    apply_credit(None, two_line_invoice(customer).id)  # the remaining 150.40
+    assert note.payment_state == "paid"
+    assert verify_ledger() == []
+
+
+def test_register_payment_on_credit_note_refused_naming_credit_notes(session):
+    invoice = two_line_invoice()
+    note = cancel_invoice(None, invoice.id)
+    with pytest.raises(InvalidTransition, match="on invoices, not on credit notes"):
+        register_payment(None, note.id, amount="1.00")
+
+
+def test_credit_invoice_with_reissue_names_the_new_draft(session):
+    invoice = two_line_invoice()
+    issued = credit_invoice(None, invoice.id, reason="Wrong address", reissue=True)
+    draft = session.get(Invoice, issued.reissued_draft_id)
+    assert (draft.state, draft.doc_type, draft.gross_total) == ("draft", "invoice", D("162.70"))
+    assert issued.note.credited_invoice_id == invoice.id
+
+
+def test_credit_invoice_without_reissue_names_no_draft(session):
+    issued = credit_invoice(None, two_line_invoice().id, reason="r")
+    assert issued.reissued_draft_id is None

@@ -165,7 +165,7 @@ def test_register_payment_on_draft_refused(session):
         ("amount", {"amount": "1e400"}),
         ("amount", {"amount": "10.005"}),
         ("amount", {"amount": 10.5}),
-        ("amount", {"amount": "999999999999.00"}),
+        ("amount", {"amount": "1000000000000.00"}),  # over the largest invoice
         ("date", {"amount": "1.00", "date": "2026-06-15"}),
         ("date", {"amount": "1.00", "date": "14/06/2026"}),
         ("method", {"amount": "1.00", "method": "cheque"}),
@@ -199,3 +199,17 @@ def test_register_payment_in_other_currency_amount_is_exact(session):
     assert invoice.payment_state == "paid"
     assert invoice.gross_total == Decimal("0.01")
     assert verify_ledger() == []
+
+
+def test_one_payment_can_settle_an_invoice_of_hundreds_of_billions(session):
+    customer = CustomerFactory()
+    draft = create_draft(
+        None,
+        customer_id=customer.id,
+        lines=[line("Plant", "1", "999999999.99", "0")] * 500,  # 499,999,999,995.00
+    )
+    invoice = post_invoice(None, draft.id)
+
+    register_payment(None, invoice.id, amount=str(invoice.gross_total))
+
+    assert (invoice.residual, invoice.payment_state) == (D("0.00"), "paid")

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from app.accounting.models import JournalLine
+from app.accounting.models import JournalEntry, JournalLine
+from app.accounting.posting import document_line_label
 from app.accounting.services import post_invoice
 from app.accounting.verify import verify_ledger
 from app.core.db import use_case
@@ -115,3 +116,42 @@ def test_draft_made_earlier_in_the_same_transaction_posts_with_its_lines(session
 
     assert draft_and_post() == ("INV-2026-001", Decimal("246.00"), 1)
     assert verify_ledger() == []
+
+
+def test_post_invoice_entry_reads_the_final_number(session, bookkeeper):
+    draft = create_draft(
+        bookkeeper,
+        customer_id=CustomerFactory(name="Harbour Bakery Ltd").id,
+        lines=[line("Labour", "2", "50.00", "23", "labour")],
+    )
+    posted = post_invoice(bookkeeper, draft.id)
+    entry = session.get(JournalEntry, posted.journal_entry_id)
+    assert entry.memo == "INV-2026-001: Invoice to Harbour Bakery Ltd"
+    assert [ln.memo for ln in entry.lines] == [
+        "INV-2026-001",
+        "INV-2026-001 labour",
+        "INV-2026-001 VAT 23.00%",
+    ]
+    assert "Draft" not in " ".join(ln.label for ln in entry.lines)
+    assert verify_ledger() == []  # the seal covers what is stored, which posting left as is
+
+
+def test_post_invoice_already_posted_names_its_number(session, bookkeeper):
+    draft = create_draft(bookkeeper, customer_id=CustomerFactory().id, lines=[line()])
+    post_invoice(bookkeeper, draft.id)
+    with pytest.raises(InvoiceNotDraft, match=r"^INV-2026-001 is already posted\.$"):
+        post_invoice(bookkeeper, draft.id)
+
+
+@pytest.mark.parametrize(
+    ("number", "stored", "read"),
+    [
+        ("INV-2026-010", "", "INV-2026-010"),
+        ("INV-2026-010", "labour", "INV-2026-010 labour"),
+        ("INV-2026-010", "Draft invoice #15 VAT 23.00%", "INV-2026-010 VAT 23.00%"),
+        ("CN-2026-003", "Draft credit note #17", "CN-2026-003"),
+        (None, "Payment INV-2026-010", "Payment INV-2026-010"),
+    ],
+)
+def test_document_line_label_leads_with_the_number(number, stored, read):
+    assert document_line_label(number, stored) == read

@@ -319,6 +319,18 @@ def test_pdf_of_posted_invoice_is_the_stored_document(books, posted_invoice):
     assert posted_invoice["number"] in text
 
 
+def test_pdf_of_posted_invoice_answers_if_none_match_with_304(books, posted_invoice):
+    path = f"/api/v1/invoices/{posted_invoice['id']}/pdf"
+    etag = books.get(path).headers["ETag"]
+
+    unchanged = books.get(path, headers={"If-None-Match": etag})
+    other = books.get(path, headers={"If-None-Match": '"something-else"'})
+
+    assert (unchanged.status_code, unchanged.data) == (304, b"")
+    assert other.status_code == 200
+    assert other.data.startswith(b"%PDF")
+
+
 def test_pdf_of_draft_is_a_preview(dispatcher, customer):
     draft = dispatcher.post("/api/v1/invoices", invoice_body(customer.id)).json
     response = dispatcher.get(f"/api/v1/invoices/{draft['id']}/pdf")
@@ -328,3 +340,84 @@ def test_pdf_of_draft_is_a_preview(dispatcher, customer):
 
 def test_technician_cannot_download_invoice_pdf(technician, posted_invoice):
     assert technician.get(f"/api/v1/invoices/{posted_invoice['id']}/pdf").status_code == 403
+
+
+def test_credit_note_listing_a_line_twice_is_422_and_writes_nothing(books, posted_invoice):
+    line_id = posted_invoice["lines"][0]["id"]  # 2 h, 1 h of it credited below
+    url = f"/api/v1/invoices/{posted_invoice['id']}/credit-notes"
+    books.post(url, {"reason": "One hour", "lines": [{"line_id": line_id, "quantity": "1"}]})
+    before = (count(Invoice), count(JournalEntry))
+    twice = [{"line_id": line_id, "quantity": "0.6"}, {"line_id": line_id, "quantity": "0.6"}]
+    response = books.post(url, {"reason": "x", "lines": twice})
+    assert response.status_code == 422
+    assert list(response.json["error"]["fields"]) == ["lines[1].line_id"]
+    assert (count(Invoice), count(JournalEntry)) == before
+    assert verify_ledger() == []
+
+
+def test_journal_entries_search_by_number_finds_invoice_and_credit_note(books, posted_invoice):
+    note = books.post(
+        f"/api/v1/invoices/{posted_invoice['id']}/credit-notes", {"reason": "Wrong customer"}
+    ).json
+    for document, journal in ((posted_invoice, "sales"), (note, "credit_notes")):
+        response = books.get(f"/api/v1/journal-entries?q={document['number']}")
+        [entry] = [e for e in response.json["items"] if e["invoice_id"] == document["id"]]
+        assert entry["journal"] == journal
+        assert entry["description"].startswith(f"{document['number']}: ")
+        assert all(line["label"].startswith(document["number"]) for line in entry["lines"])
+        assert "Draft" not in str(entry)
+
+
+def test_post_twice_names_the_number(books, posted_invoice):
+    response = books.post(f"/api/v1/invoices/{posted_invoice['id']}/post")
+    assert response.json["error"]["message"] == f"{posted_invoice['number']} is already posted."
+
+
+def test_credit_note_settling_the_invoice_reads_back_paid(books, posted_invoice):
+    note = books.post(
+        f"/api/v1/invoices/{posted_invoice['id']}/credit-notes", {"reason": "Wrong customer"}
+    ).json
+    read = books.get(f"/api/v1/invoices/{note['id']}").json
+    assert (read["payment_state"], read["residual"], read["status"]) == ("paid", "0.00", "paid")
+    assert note["payment_state"] == "paid"
+
+
+def test_payment_on_a_credit_note_is_409_naming_credit_notes(books, posted_invoice):
+    note = books.post(
+        f"/api/v1/invoices/{posted_invoice['id']}/credit-notes", {"reason": "Wrong customer"}
+    ).json
+    before = count(Payment)
+    response = books.post(f"/api/v1/invoices/{note['id']}/payments", {"amount": "10.00"})
+    assert response.status_code == 409
+    assert response.json["error"]["message"] == (
+        "Payments are registered on invoices, not on credit notes."
+    )
+    assert count(Payment) == before
+
+
+def test_credit_note_with_reissue_names_the_new_draft(books, posted_invoice):
+    response = books.post(
+        f"/api/v1/invoices/{posted_invoice['id']}/credit-notes",
+        {"reason": "Wrong address", "reissue": True},
+    )
+    assert response.status_code == 201
+    draft = books.get(f"/api/v1/invoices/{response.json['reissued_draft_id']}").json
+    assert (draft["state"], draft["doc_type"]) == ("draft", "invoice")
+    assert draft["totals"] == posted_invoice["totals"]
+
+
+def test_credit_note_without_reissue_names_no_draft(books, posted_invoice):
+    response = books.post(
+        f"/api/v1/invoices/{posted_invoice['id']}/credit-notes", {"reason": "Goodwill"}
+    )
+    assert response.json["reissued_draft_id"] is None
+
+
+def test_openapi_credit_note_reply_documents_the_reissued_draft(client):
+    spec = client.get("/api/v1/openapi.json").json
+    reply = spec["paths"]["/api/v1/invoices/{invoice_id}/credit-notes"]["post"]["responses"]
+    ref = reply["201"]["content"]["application/json"]["schema"]["$ref"]
+    schema = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert "reissued_draft_id" in schema["required"]
+    assert schema["properties"]["reissued_draft_id"]["type"] == "integer"
+    assert schema["properties"]["reissued_draft_id"]["nullable"] is True

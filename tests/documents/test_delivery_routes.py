@@ -91,6 +91,10 @@ def test_pdf_route_draft_preview_and_posted_stored(session, books, make_invoice)
     assert "DRAFT" in pdf_pages(preview.data)[0]
     assert "INV-2026-001" in pdf_pages(stored.data)[0]
     assert stored.headers["ETag"]
+    again = books.get(
+        f"/invoices/{posted.id}/pdf", headers={"If-None-Match": stored.headers["ETag"]}
+    )
+    assert again.status_code == 304
     assert books.get("/invoices/999999/pdf").status_code == 404
 
 
