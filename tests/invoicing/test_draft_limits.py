@@ -27,6 +27,16 @@ def refused(session, **draft):
 # ---- caps ------------------------------------------------------------------------------
 
 
+def discounted_draft(kind: str, value: str, **line_values):
+    return create_draft(
+        None,
+        customer_id=CustomerFactory().id,
+        lines=[line(**line_values)],
+        discount_kind=kind,
+        discount_value=value,
+    )
+
+
 def test_create_draft_quantity_at_the_cap_accepted(session):
     draft = create_draft(
         None,
@@ -136,39 +146,21 @@ def test_create_draft_fixed_discount_above_subtotal_refused_not_capped(session):
 
 
 def test_update_draft_lines_below_a_fixed_discount_refused(session):
-    draft = create_draft(
-        None,
-        customer_id=CustomerFactory().id,
-        lines=[line(unit_price="100.00")],
-        discount_kind="amount",
-        discount_value="50.00",
-    )
+    draft = discounted_draft("amount", "50.00", unit_price="100.00")
     with pytest.raises(ValidationFailed) as caught:
         update_draft(None, draft.id, lines=[line(unit_price="10.00")])
     assert list(caught.value.fields) == ["discount_value"]
 
 
 def test_update_draft_percent_value_above_100_on_a_percent_draft_refused(session):
-    draft = create_draft(
-        None,
-        customer_id=CustomerFactory().id,
-        lines=[line()],
-        discount_kind="percent",
-        discount_value="10",
-    )
+    draft = discounted_draft("percent", "10")
     with pytest.raises(ValidationFailed) as caught:
         update_draft(None, draft.id, discount_value="150")
     assert caught.value.fields == {"discount_value": ["A percent discount can be at most 100."]}
 
 
 def test_update_draft_header_only_keeps_the_discount(session):
-    draft = create_draft(
-        None,
-        customer_id=CustomerFactory().id,
-        lines=[line()],
-        discount_kind="percent",
-        discount_value="10",
-    )
+    draft = discounted_draft("percent", "10")
     update_draft(None, draft.id, notes="Thanks")
     assert (draft.discount_kind, draft.discount_value) == ("percent", Decimal("10.00"))
     assert draft.discount_total == Decimal("10.00")
