@@ -482,33 +482,39 @@ class AsOfArgs(Schema):
     as_of = Day(metadata={"description": "Company-local today if absent."})
 
 
+def Sum(**kwargs: Any) -> Money:  # noqa: N802 - reads as a field type
+    """A report's sum over many documents: each document is at most 12 digits before the dot,
+    their sums (an account's balance, a customer's total) can be more."""
+    return Money(digits=18, **kwargs)
+
+
 class TrialBalanceRowSchema(Schema):
     account_id = Int(required=True)
     code = Str(required=True)
     name = Str(required=True)
     type = Str(required=True)
-    debit = Money(required=True)
-    credit = Money(required=True)
-    balance = Money(required=True)
+    debit = Sum(required=True)
+    credit = Sum(required=True)
+    balance = Sum(required=True)
 
 
 class TrialBalanceSchema(Schema):
     as_of = Day(required=True)
     rows = fields.List(fields.Nested(TrialBalanceRowSchema), required=True)
-    total_debit = Money(required=True)
-    total_credit = Money(required=True)
+    total_debit = Sum(required=True)
+    total_credit = Sum(required=True)
 
 
 class AgingRowSchema(Schema):
     customer_id = Int(required=True)
     customer_name = Str(required=True)
-    buckets = fields.Dict(keys=Str(), values=Money(), required=True)
-    unapplied = Money(required=True)
-    total = Money(required=True)
+    buckets = fields.Dict(keys=Str(), values=Sum(), required=True)
+    unapplied = Sum(required=True)
+    total = Sum(required=True)
 
 
 class AgingSchema(Schema):
     as_of = Day(required=True)
     buckets = fields.List(Str(), required=True)
     rows = fields.List(fields.Nested(AgingRowSchema), required=True)
-    totals = fields.Dict(keys=Str(), values=Money(), required=True)
+    totals = fields.Dict(keys=Str(), values=Sum(), required=True)
