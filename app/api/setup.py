@@ -8,6 +8,7 @@ from flask import Blueprint, Flask, Request, render_template
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_smorest import Api as SmorestApi
 
+from app.api.common import IdConverter, id_parameter_schema
 from app.api.errors import ErrorSchema, install_error_handlers
 from app.extensions import csrf
 
@@ -62,7 +63,9 @@ def register_api(app: Flask) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("API_SPEC_OPTIONS", SPEC_OPTIONS)
     app.session_interface = CookieSessionsOutsideApi()
+    app.url_map.converters["id"] = IdConverter
     api = Api(app)
+    api.register_converter(IdConverter, id_parameter_schema)
     for blp in (
         customers.blp,
         catalog.blp,

@@ -69,3 +69,23 @@ def test_a_deeply_nested_body_on_an_operation_without_one_is_not_a_crash(books, 
 
     assert response.status_code == 200
     assert response.json["number"]
+
+
+def test_an_id_no_row_can_have_is_404_whatever_the_method(books, dispatcher):
+    huge = 99_999_999_999
+    assert books.delete(f"/api/v1/invoices/{huge}").status_code == 404
+    assert books.patch(f"/api/v1/invoices/{huge}", {"notes": "x"}).status_code == 404
+    assert (
+        dispatcher.patch(f"/api/v1/service-orders/{huge}", {"priority": "high"}).status_code == 404
+    )
+    assert books.get(f"/api/v1/invoices/{huge}").status_code == 404
+
+
+def test_a_method_the_path_does_not_take_is_405(dispatcher, customer):
+    assert dispatcher.delete(f"/api/v1/customers/{customer.id}").status_code == 405
+
+
+def test_path_ids_are_documented_with_their_range(books):
+    spec = books.get("/api/v1/openapi.json").json
+    parameters = spec["paths"]["/api/v1/invoices/{invoice_id}"]["parameters"]
+    assert parameters[0]["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
