@@ -40,6 +40,7 @@ from app.core.errors import (
     InvoiceNotDraft,
     NotFound,
     OverAllocation,
+    PeriodLocked,
     ValidationFailed,
 )
 from app.core.money import InvalidNumber, money, to_decimal
@@ -78,11 +79,21 @@ def can_post(invoice: Invoice | PostingDraft, company: Company | PostingRules) -
         and invoice.doc_type == "invoice"
     ):
         problems.append(f"{invoice.customer.name} is a business and needs a VAT id.")
-    if company.lock_date and invoice.invoice_date <= company.lock_date:
-        problems.append(f"Books locked to {company.lock_date:%d %b %Y}; pick a later invoice date.")
+    locked = period_lock_problem(invoice, company)
+    if locked:
+        problems.append(locked)
     if invoice.gross_total <= 0 and invoice.doc_type != "credit_note":
         problems.append("The total must be above zero.")
     return problems
+
+
+def period_lock_problem(
+    invoice: Invoice | PostingDraft, company: Company | PostingRules
+) -> str | None:
+    """Why the document's date falls in the locked period, if it does."""
+    if company.lock_date and invoice.invoice_date <= company.lock_date:
+        return f"Books locked to {company.lock_date:%d %b %Y}; pick a later invoice date."
+    return None
 
 
 def _checked_totals(draft: PostingDraft) -> Totals:
@@ -169,6 +180,10 @@ def post_invoice(actor: Any, invoice_id: int) -> Invoice:
         # by the number it was given.
         number = db.session.scalar(select(Invoice.number).where(Invoice.id == draft.id))
         raise InvoiceNotDraft(f"{number or draft.title} is already posted.")
+    locked = period_lock_problem(draft, rules)
+    if locked:
+        # The code payments answer too, naming the date to change.
+        raise PeriodLocked(locked, field="invoice_date")
     problems = can_post(draft, rules)
     if problems:
         raise InvalidTransition(" ".join(problems))

@@ -108,6 +108,18 @@ class Text(fields.String):
         return text
 
 
+class StrictBoolean(fields.Boolean):
+    """A JSON true or false in a request body; "yes", "off", "TRUE" or 1 are refused (422),
+    never guessed. The type test matters: 1 == True, so a set lookup would take 1."""
+
+    default_error_messages = {"invalid": "Send true or false."}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 MAX_ID = 2**31 - 1
 
 

@@ -5,10 +5,10 @@ The key row is written in the same transaction as the effect and holds the reply
 NOTHING: a first request pays one INSERT and no lookup. When the key is already taken, by a
 repeat or by a concurrent duplicate (which blocks on the unique index, or on the write lock in
 SQLite, until the first commits), the insert stores nothing, the effect is rolled back and the
-stored reply is replayed: a repeat with the same body gets it (same status and body), a repeat
-with another body gets 422, and nothing is written either way (also when the first already
-changed what the repeat's effect needs, e.g. a repeated post of a now posted invoice). A
-refused request (4xx) stores nothing, so the key can be used again."""
+stored reply is replayed: a repeat of the same request gets it (same status and body), a
+repeat with another method, path or body gets 422, and nothing is written either way (also
+when the first already changed what the repeat's effect needs, e.g. a repeated post of a now
+posted invoice). A refused request (4xx) stores nothing, so the key can be used again."""
 
 from __future__ import annotations
 
@@ -127,8 +127,9 @@ def respond(status: int, schema: Schema, produce: Callable[[], Any]) -> Response
         return error_response(
             422,
             "idempotency_key_reused",
-            f"This {HEADER} was used for a different request; use a new key.",
-            {HEADER: ["Already used with a different request body."]},
+            f"This {HEADER} was used for a different request (method, path or body); "
+            "use a new key.",
+            {HEADER: ["Already used for a different request (method, path or body)."]},
         )
     return _json(stored_status, body, replayed=replayed)
 

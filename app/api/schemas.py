@@ -12,7 +12,7 @@ from flask import g
 from marshmallow import Schema, fields, validate
 
 from app.accounting.models import JOURNALS, PAYMENT_METHODS
-from app.api.fields import Day, DecimalString, Id, Money, Percent, Quantity, Text
+from app.api.fields import Day, DecimalString, Id, Money, Percent, Quantity, StrictBoolean, Text
 from app.api.pagination import PageArgs
 from app.catalog.models import ITEM_KINDS, RATE_KINDS
 from app.company.services import company_today
@@ -77,7 +77,7 @@ class CustomerInSchema(Schema):
     email = _text(254)
     phone = _text(50)
     vat_id = _text(30)
-    is_business = fields.Boolean()
+    is_business = StrictBoolean()
     address = fields.Nested(AddressSchema)
     payment_terms_days = Int(allow_none=True, validate=validate.Range(min=0, max=365))
     notes = _text(5000)
@@ -126,7 +126,7 @@ class CatalogItemInSchema(Schema):
     currency = Text(validate=validate.Length(equal=3))
     group = _text(100)
     barcode = _text(64)
-    active = fields.Boolean()
+    active = StrictBoolean()
 
 
 class CatalogItemPatchSchema(CatalogItemInSchema):
@@ -431,7 +431,7 @@ class CreditNoteInSchema(Schema):
         validate=validate.Length(min=1, max=500),
         metadata={"description": "Lines and quantities to credit; the whole invoice if absent."},
     )
-    reissue = fields.Boolean(
+    reissue = StrictBoolean(
         load_default=False, metadata={"description": "Also create a corrected draft copy."}
     )
 

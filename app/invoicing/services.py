@@ -177,16 +177,23 @@ def delete_draft(actor: Any, invoice_id: int) -> None:
 
 @use_case
 def copy_invoice(actor: Any, invoice_id: int) -> Invoice:
-    """A new draft with the same customer and lines, dated today (any source state)."""
+    """A new draft with the same customer and lines, dated today (any source state).
+
+    A credit note is refused: its copy would be an invoice charging what the note gave back.
+    """
     source = load_invoice(invoice_id)
+    if source.doc_type == "credit_note":
+        raise InvalidTransition(
+            f"{source.title} is a credit note and cannot be copied; to credit again, issue a "
+            "new credit note from the invoice."
+        )
     lines = copy_lines(source)
     for line in lines:
         line["source_order_id"] = None  # the copy bills nothing new from the orders
-    doc_type = "invoice" if source.doc_type == "credit_note" else source.doc_type
     return build_draft(
         actor,
         lines=lines,
-        doc_type=doc_type,
+        doc_type=source.doc_type,
         customer_id=source.customer_id,
         currency=source.currency,
         notes=source.notes,

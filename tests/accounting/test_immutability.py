@@ -20,7 +20,7 @@ from app.accounting.models import Allocation, JournalEntry, JournalLine, Payment
 from app.accounting.services import issue_credit_note, post_invoice, register_payment
 from app.accounting.verify import verify_ledger
 from app.company.services import set_lock_date
-from app.core.errors import InvalidTransition, InvoiceNotDraft, PeriodLocked
+from app.core.errors import InvoiceNotDraft, PeriodLocked
 from app.invoicing.models import Invoice, InvoiceLine, InvoiceTax
 from app.invoicing.services import create_draft, delete_draft, update_draft
 from tests.factories import CustomerFactory, line
@@ -252,8 +252,9 @@ def test_post_invoice_dated_on_lock_date_refused(session):
     customer = CustomerFactory()
     draft = create_draft(None, customer_id=customer.id, lines=[line()], invoice_date="2026-05-31")
     set_lock_date(None, date(2026, 5, 31))
-    with pytest.raises(InvalidTransition, match="locked"):
+    with pytest.raises(PeriodLocked, match="locked") as caught:
         post_invoice(None, draft.id)
+    assert list(caught.value.fields) == ["invoice_date"]
     assert session.get(Invoice, draft.id).number is None
     later = create_draft(None, customer_id=customer.id, lines=[line()], invoice_date="2026-06-01")
     assert post_invoice(None, later.id).number == "INV-2026-001"

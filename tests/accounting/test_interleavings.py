@@ -162,5 +162,5 @@ def test_post_while_lock_date_being_set_sees_the_lock_and_refuses(script):
         script.wait_until_blocked()
         db.session.commit()
         db.session.remove()
-    assert script.finish() == {"A": "InvalidTransition"}
+    assert script.finish() == {"A": "PeriodLocked"}
     assert ledger_state(script.app, invoice_id) == ("draft", None, "unpaid", [])
