@@ -5,13 +5,15 @@ Responses follow app.service_orders.queries views, which leave money out for tec
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.api.fields import Day, Id, Instant, Money, Quantity, Text
+from app.api.fields import Day, DecimalString, Id, Instant, Money, Percent, Quantity, Text
 from app.api.pagination import PageArgs, sort_arg
 from app.catalog.models import RATE_KINDS
+from app.core.money import MAX_AMOUNT, MAX_QUANTITY, MAX_UNIT_PRICE
 from app.service_orders.models import PRIORITIES
 from app.service_orders.queries import ORDER_SORTS
 from app.service_orders.states import STATES
@@ -63,27 +65,58 @@ class TimeEntryInSchema(Schema):
     note = Text(validate=validate.Length(max=2000))
 
 
+class Capped(DecimalString):
+    """An unsigned decimal with as many digits as `cap` before the dot and as many places as it
+    has after, so the pattern is exactly what the service accepts up to the cap; more digits
+    are refused with the cap itself. Part lines are capped as invoice lines are
+    (app/core/money.py), so that every part recorded can be invoiced."""
+
+    def __init__(self, cap: Decimal, label: str, **kwargs: Any) -> None:
+        exponent = cap.as_tuple().exponent
+        assert isinstance(exponent, int)
+        super().__init__(-exponent, digits=cap.adjusted() + 1, signed=False, **kwargs)
+        self.cap_message = f"A {label} can be at most {cap:,}."
+
+    def _out_of_range(self) -> str:
+        return self.cap_message
+
+
+PART_NET = f"Quantity x unit price (after returns) can be at most {MAX_AMOUNT:,}."
+
+
+def _part_quantity(note: str, **kwargs: Any) -> Capped:
+    """A quantity used, never negative: a return is its own request (the service stores it as
+    a negative line against the use)."""
+    description = f"Above 0 and at most {MAX_QUANTITY:,}. {note}{PART_NET}"
+    return Capped(MAX_QUANTITY, "quantity", metadata={"description": description}, **kwargs)
+
+
+def _part_price(note: str, **kwargs: Any) -> Capped:
+    description = f"From 0 to {MAX_UNIT_PRICE:,}. {note}{PART_NET}"
+    return Capped(MAX_UNIT_PRICE, "unit price", metadata={"description": description}, **kwargs)
+
+
 class PartInSchema(Schema):
     client_id = fields.UUID(allow_none=True)
     catalog_item_id = Id(allow_none=True)
     description = Text(allow_none=True, validate=validate.Length(max=2000))
     unit = Text(allow_none=True, validate=validate.Length(max=20))
-    quantity = Quantity(required=True)
-    unit_price = Money(allow_none=True, metadata={"description": "Office only, free lines."})
-    vat_rate = Money(allow_none=True)
+    quantity = _part_quantity("", required=True)
+    unit_price = _part_price("Office only, free lines. ", allow_none=True)
+    vat_rate = Percent(allow_none=True, metadata={"description": "Office only, free lines."})
     note = Text(validate=validate.Length(max=2000))
 
 
 class PartPatchSchema(Schema):
     """Only the fields sent change; at least one is needed."""
 
-    quantity = Quantity(metadata={"description": "Must stay above what was returned."})
+    quantity = _part_quantity("Must stay above what was returned. ")
     description = Text(
         validate=validate.Length(min=1, max=2000), metadata={"description": "Free lines only."}
     )
     note = Text(validate=validate.Length(max=2000))
-    unit_price = Money(metadata={"description": "Dispatchers and admins only (403 otherwise)."})
-    vat_rate = Money(metadata={"description": "Dispatchers and admins only (403 otherwise)."})
+    unit_price = _part_price("Dispatchers and admins only (403 otherwise). ")
+    vat_rate = Percent(metadata={"description": "Dispatchers and admins only (403 otherwise)."})
 
     @validates_schema
     def _not_empty(self, data: dict[str, Any], **kwargs: Any) -> None:

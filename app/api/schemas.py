@@ -121,7 +121,7 @@ class CatalogItemInSchema(Schema):
     kind = Str(required=True, validate=validate.OneOf(ITEM_KINDS))
     rate_kind = Str(allow_none=True, validate=validate.OneOf(RATE_KINDS))
     unit = _text(20)
-    price = Money(digits=10, signed=False, required=True)
+    price = Money(digits=9, signed=False, required=True)
     vat_rate = Percent(required=True)
     currency = Text(validate=validate.Length(equal=3))
     group = _text(100)
@@ -132,7 +132,7 @@ class CatalogItemInSchema(Schema):
 class CatalogItemPatchSchema(CatalogItemInSchema):
     name = _text(200)
     kind = Str(validate=validate.OneOf(ITEM_KINDS))
-    price = Money(digits=10, signed=False)
+    price = Money(digits=9, signed=False)
     vat_rate = Percent()
 
 

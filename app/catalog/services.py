@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -11,7 +12,7 @@ from app.catalog.models import ITEM_KINDS, RATE_KINDS, CatalogItem
 from app.catalog.units import currency_refusal
 from app.core.db import use_case
 from app.core.errors import Errors, NotFound
-from app.core.money import InvalidNumber, money, to_decimal
+from app.core.money import MAX_UNIT_PRICE, InvalidNumber, money
 from app.core.search import contains_text
 from app.extensions import db
 
@@ -28,7 +29,9 @@ FIELDS = [
     "barcode",
     "active",
 ]
-MAX_PRICE = 10**9
+# Highest value and its name per priced field: a price must fit an invoice line, so that
+# anything the catalog stores can be invoiced.
+CAPS = {"price": (MAX_UNIT_PRICE, "price"), "vat_rate": (Decimal(100), "VAT rate")}
 # What a list of items can be sorted by (API `sort`). Not the price: technicians see no money,
 # and an order by price would tell them how items compare.
 ITEM_SORTS = {
@@ -94,20 +97,24 @@ def clean_item_values(
         errors.add(prefix + "rate_kind", "Only labour items have a rate kind; leave it empty.")
     if "currency" in clean and (refusal := currency_refusal(clean["currency"], currencies)):
         errors.add(prefix + "currency", refusal)
-    for field, places in (("price", 2), ("vat_rate", 2)):
+    for field in CAPS:
         if creating and field not in clean:
             errors.add(prefix + field, "Enter a value.")
-            continue
-        if field in clean:
-            try:
-                number = money(clean[field]) if places == 2 else to_decimal(clean[field])
-            except InvalidNumber as exc:
-                errors.add(prefix + field, f"{field.replace('_', ' ').capitalize()} {exc}.")
-                continue
-            if number < 0 or number > MAX_PRICE or (field == "vat_rate" and number > 100):
-                errors.add(prefix + field, "Enter a value between 0 and the allowed maximum.")
-            clean[field] = number
+        elif field in clean:
+            clean[field] = _priced(clean[field], field, prefix, errors)
     return clean
+
+
+def _priced(value: Any, field: str, prefix: str, errors: Errors) -> Decimal | None:
+    high, label = CAPS[field]
+    try:
+        number = money(value)
+    except InvalidNumber as exc:
+        errors.add(prefix + field, f"{label[0].upper()}{label[1:]} {exc}.")
+        return None
+    if number < 0 or number > high:
+        errors.add(prefix + field, f"Enter a {label} from 0 to {high:,}.")
+    return number
 
 
 @use_case

@@ -8,6 +8,13 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 # Integer digits any stored amount can have (scaled values fit a 64-bit integer column).
 MAX_DIGITS = 15
+# Caps on what can be invoiced, and so on every price or quantity stored to be invoiced later
+# (catalog prices, part lines). The columns (64-bit integers of thousandths or cents) hold far
+# more; these keep a line, a document and the ledger's sums of them well inside those integers:
+# 9 digits before the dot for quantities and unit prices, 12 for amounts.
+MAX_QUANTITY = Decimal("999999999.999")
+MAX_UNIT_PRICE = Decimal("999999999.99")
+MAX_AMOUNT = Decimal("999999999999.99")  # a line's net, a document's subtotal and gross
 
 
 class InvalidNumber(ValueError):

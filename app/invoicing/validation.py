@@ -11,7 +11,13 @@ from decimal import Decimal
 from typing import Any
 
 from app.core.errors import Errors
-from app.core.money import InvalidNumber, to_decimal
+from app.core.money import (
+    MAX_AMOUNT,
+    MAX_QUANTITY,
+    MAX_UNIT_PRICE,
+    InvalidNumber,
+    to_decimal,
+)
 from app.invoicing.calculations import HUNDRED, LineInput, compute_totals, line_net
 from app.invoicing.models import DISCOUNT_KINDS, LINE_KINDS
 
@@ -36,13 +42,6 @@ LINE_FIELDS = [
     "kind",
     "catalog_item_id",
 ]
-# Caps on one document. The columns (64-bit integers of thousandths or cents) hold far more;
-# these keep a line, a document and the ledger's sums of them well inside those integers, and
-# match the API's decimal patterns: 9 digits before the dot for quantities and unit prices,
-# 12 for amounts.
-MAX_QUANTITY = Decimal("999999999.999")
-MAX_UNIT_PRICE = Decimal("999999999.99")
-MAX_AMOUNT = Decimal("999999999999.99")  # a line's net, a document's subtotal and gross
 MAX_LINES = 500
 # Typed or sent numbers: ASCII digits only (Decimal also takes fullwidth digits or "1_000"), a
 # decimal point or comma (tablets type what the locale keyboard has) and an optional minus.

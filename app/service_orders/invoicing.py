@@ -8,6 +8,7 @@ queue; posting it makes them invoiced (listeners on app.invoicing.events).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,6 +35,7 @@ from app.service_orders.operations import load_order, require_role, transition
 
 BILLING_ROLES = ("admin", "dispatcher", "bookkeeper")
 MAX_ORDERS_PER_INVOICE = 100
+DRAFT_LINE = re.compile(r"lines\[(\d+)\]")
 
 
 class AlreadyInvoiced(InvalidTransition):
@@ -93,6 +95,19 @@ def _listed_orders(actor: Any, order_ids: list[int], lock: bool) -> list[Service
     return orders
 
 
+def _refuse_repeats(order_ids: list[int], orders: list[ServiceOrder]) -> None:
+    """An order listed twice is a mistake in the request (a double click, a merged list), not
+    something to tidy away: the caller may have meant another order."""
+    reference = {o.id: o.reference for o in orders}
+    repeats = {
+        f"order_ids[{i}]": [f"{reference[order_id]} is listed twice."]
+        for i, order_id in enumerate(order_ids)
+        if order_id in order_ids[:i]
+    }
+    if repeats:
+        raise ValidationFailed(repeats)
+
+
 def _load_for_invoicing(actor: Any, order_ids: Any, *, lock: bool = True) -> list[ServiceOrder]:
     if (
         not isinstance(order_ids, list | tuple)
@@ -105,6 +120,7 @@ def _load_for_invoicing(actor: Any, order_ids: Any, *, lock: bool = True) -> lis
             {"order_ids": [f"At most {MAX_ORDERS_PER_INVOICE} orders per invoice."]}
         )
     orders = _listed_orders(actor, order_ids, lock)
+    _refuse_repeats(order_ids, orders)
     for order in orders:
         if order.state == "invoiced" or order.invoice_id is not None:
             raise AlreadyInvoiced(
@@ -271,7 +287,10 @@ def invoice_orders(actor: Any, order_ids: list[int], *, invoice_date: date | Non
     sources = [line.pop("source_order_id") for line in lines]
     for line in lines:
         line["quantity"] = str(line["quantity"])
-    invoice = build_draft(actor, lines=lines, **header)
+    try:
+        invoice = build_draft(actor, lines=lines, **header)
+    except ValidationFailed as error:
+        raise _in_request_terms(error, order_ids, orders, lines, sources) from None
     # build_draft takes no source ids from callers (mass assignment); set them here.
     for line, source in zip(invoice.lines, sources, strict=True):
         line.source_order_id = source
@@ -280,6 +299,33 @@ def invoice_orders(actor: Any, order_ids: list[int], *, invoice_date: date | Non
         order.invoice_id = invoice.id
     db.session.flush()
     return invoice
+
+
+def _in_request_terms(
+    error: ValidationFailed,
+    order_ids: list[int],
+    orders: list[ServiceOrder],
+    lines: list[dict[str, Any]],
+    sources: list[int],
+) -> ValidationFailed:
+    """The draft's refusals name its fields (`lines[3].unit_price`), which this request does
+    not have: name the order's place in `order_ids` and the line instead."""
+    by_id = {o.id: o for o in orders}
+    references = ", ".join(o.reference for o in orders)
+    fields: dict[str, list[str]] = {}
+    for name, messages in error.fields.items():
+        match = DRAFT_LINE.match(name)
+        if name == "invoice_date":
+            key, prefix = name, ""
+        elif match and int(match[1]) < len(lines):
+            order = by_id[sources[int(match[1])]]
+            description = lines[int(match[1])]["description"].removesuffix(f" ({order.reference})")
+            key = f"order_ids[{order_ids.index(order.id)}]"
+            prefix = f"{order.reference}: the line {description!r}: "
+        else:
+            key, prefix = "order_ids", f"Invoicing {references}: "
+        fields.setdefault(key, []).extend(prefix + message for message in messages)
+    return ValidationFailed(fields)
 
 
 def preview_invoice_lines(actor: Any, order_ids: list[int]) -> list[dict[str, Any]]:

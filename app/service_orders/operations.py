@@ -169,16 +169,21 @@ def start_if_scheduled(order: ServiceOrder) -> None:
         order.started_at = clock.now_utc()
 
 
-def load_technicians(ids: Any, errors: Errors, field: str = "technician_ids") -> list[User]:
+def load_technicians(
+    ids: Any, errors: Errors, field: str = "technician_ids", *, positions: bool = True
+) -> list[User]:
+    """The listed technicians; a refused entry is named by its place (`technician_ids[1]`),
+    as `order_ids[i]` is, unless `positions` is off (one id given as a list of one)."""
     if not isinstance(ids, list | tuple | set) or any(_int_id(i) is None for i in ids):
         errors.add(field, "Give the technicians as a list of user ids.")
         return []
     users = list(db.session.scalars(select(User).where(User.id.in_(list(ids)))))
     found = {u.id: u for u in users}
-    for user_id in ids:
+    for position, user_id in enumerate(ids):
         user = found.get(user_id)
         if user is None or user.role != "technician" or not user.active:
-            errors.add(field, f"User {user_id} is not an active technician.")
+            where = f"{field}[{position}]" if positions else field
+            errors.add(where, f"User {user_id} is not an active technician.")
     return [found[i] for i in dict.fromkeys(ids) if i in found]
 
 
@@ -191,7 +196,7 @@ def load_technician(actor: Any, technician_id: Any, errors: Errors) -> User | No
     if technician_id is None:
         errors.add("technician_id", "Choose the technician.")
         return None
-    users = load_technicians([technician_id], errors, "technician_id")
+    users = load_technicians([technician_id], errors, "technician_id", positions=False)
     return users[0] if users else None
 
 

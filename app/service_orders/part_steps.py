@@ -12,15 +12,15 @@ from decimal import Decimal
 from typing import Any
 
 from app.core.db import use_case
-from app.core.errors import ValidationFailed
-from app.core.money import InvalidNumber, to_decimal
+from app.core.errors import Errors, ValidationFailed
+from app.core.money import MAX_QUANTITY, InvalidNumber, to_decimal
 from app.service_orders.operations import (
     ensure_work_open,
     load_order,
     mark_work_changed,
     start_if_scheduled,
 )
-from app.service_orders.parts import MAX_QUANTITY, get_part_usage, returned_quantity
+from app.service_orders.parts import check_line_net, get_part_usage, returned_quantity
 
 
 @use_case
@@ -36,12 +36,17 @@ def step_part(actor: Any, usage_id: int, *, expected: Any, target: Any) -> bool:
         wanted = to_decimal(target, places=3)
     except InvalidNumber:
         raise ValidationFailed({"quantity": ["Enter a quantity above 0."]}) from None
-    if wanted <= 0 or wanted > MAX_QUANTITY:
+    if wanted <= 0:
         raise ValidationFailed(
             {"quantity": ["Enter a quantity above 0; use Remove to take it off."]}
         )
-    ensure_work_open(actor, order)
     returned = returned_quantity(usage.id)
+    errors = Errors()
+    if returned + wanted > MAX_QUANTITY:
+        errors.add("quantity", f"A part line can hold at most {MAX_QUANTITY:,}.")
+    check_line_net(wanted, usage.unit_price, "quantity", errors)
+    errors.raise_if_any()
+    ensure_work_open(actor, order)
     if usage.quantity - returned != seen:
         return False
     usage.quantity = Decimal(returned + wanted)

@@ -16,7 +16,15 @@ from app.catalog.models import CatalogItem
 from app.company.services import get_company
 from app.core.db import use_case
 from app.core.errors import Errors, Forbidden, NotFound, ValidationFailed
-from app.core.money import InvalidNumber, money, to_decimal
+from app.core.money import (
+    MAX_AMOUNT,
+    MAX_QUANTITY,
+    MAX_UNIT_PRICE,
+    InvalidNumber,
+    money,
+    round_money,
+    to_decimal,
+)
 from app.extensions import db
 from app.service_orders.models import PartUsage, ServiceOrder
 from app.service_orders.operations import (
@@ -32,8 +40,8 @@ from app.service_orders.operations import (
 )
 from app.service_orders.timesheets import clean_client_id
 
-MAX_QUANTITY = Decimal(1_000_000)
-MAX_PRICE = Decimal(100_000_000)
+MAX_VAT_RATE = Decimal(100)
+LABELS = {"unit_price": "unit price", "vat_rate": "VAT rate"}
 LINE_KINDS = {"part": "parts", "labour": "labour"}
 
 
@@ -43,22 +51,44 @@ def _quantity(value: Any, errors: Errors) -> Decimal | None:
     except InvalidNumber as exc:
         errors.add("quantity", f"Quantity {exc}.")
         return None
-    if number <= 0 or number > MAX_QUANTITY:
-        errors.add("quantity", "Enter a quantity above 0 (at most 3 decimals).")
+    if number <= 0:
+        errors.add("quantity", "Enter a quantity above 0.")
+        return None
+    if number > MAX_QUANTITY:
+        errors.add("quantity", f"A quantity can be at most {MAX_QUANTITY:,}.")
         return None
     return number
 
 
-def _price(value: Any, field: str, errors: Errors, high: Decimal = MAX_PRICE) -> Decimal | None:
+def _price(
+    value: Any, field: str, errors: Errors, high: Decimal = MAX_UNIT_PRICE
+) -> Decimal | None:
+    label = LABELS[field]
     try:
         number = money(value)
     except InvalidNumber as exc:
-        errors.add(field, f"{field.replace('_', ' ').capitalize()} {exc}.")
+        errors.add(field, f"{label[0].upper()}{label[1:]} {exc}.")
         return None
     if number < 0 or number > high:
-        errors.add(field, f"Enter a value from 0 to {high}.")
+        errors.add(field, f"Enter a {label} from 0 to {high:,}.")
         return None
     return number
+
+
+def check_line_net(
+    quantity: Decimal | None, unit_price: Decimal | None, field: str, errors: Errors
+) -> None:
+    """A line is invoiced as quantity x unit price, and an invoice line is capped: a part
+    worth more could be recorded but never invoiced. `quantity` is what is left after returns."""
+    if quantity is None or unit_price is None or {"quantity", "unit_price"} & set(errors.fields):
+        return  # unpriced, or refused already with its own reason
+    net = round_money(quantity * unit_price)
+    if net > MAX_AMOUNT:
+        errors.add(
+            field,
+            f"The line comes to {net:,}; a line can be at most {MAX_AMOUNT:,}. "
+            "Lower the quantity or the unit price.",
+        )
 
 
 def _replayed(actor: Any, client_id: str | None) -> PartUsage | None:
@@ -107,7 +137,7 @@ def _free_line(actor: Any, values: dict[str, Any], errors: Errors) -> dict[str, 
         if is_technician(actor):
             errors.add(field, "The office prices free lines.")
             continue
-        high = Decimal(100) if field == "vat_rate" else MAX_PRICE
+        high = MAX_VAT_RATE if field == "vat_rate" else MAX_UNIT_PRICE
         line[field] = _price(values[field], field, errors, high)
     if "unit_price" in line and "vat_rate" not in line:
         line["vat_rate"] = get_company().default_vat_rate
@@ -153,6 +183,7 @@ def add_part(
             },
             errors,
         )
+    check_line_net(amount, values.get("unit_price"), "quantity", errors)
     errors.raise_if_any()
     ensure_work_open(actor, order)
     start_if_scheduled(order)
@@ -256,10 +287,11 @@ def price_part(actor: Any, usage_id: int, *, unit_price: Any, vat_rate: Any = No
     rate = (
         usage.vat_rate
         if vat_rate in (None, "")
-        else _price(vat_rate, "vat_rate", errors, Decimal(100))
+        else _price(vat_rate, "vat_rate", errors, MAX_VAT_RATE)
     )
     if usage.is_return:
         errors.add("usage_id", "A return takes the price of the part it returns.")
+    check_line_net(usage.quantity - returned_quantity(usage.id), price, "unit_price", errors)
     errors.raise_if_any()
     ensure_work_open(actor, order)
     for line in [usage, *_returns_of(usage.id)]:
@@ -291,6 +323,13 @@ def edit_part(actor: Any, order_id: int, usage_id: int, **values: Any) -> PartUs
     if usage.is_return:
         errors.add("part_id", "A return takes its quantity and price from the part it returns.")
     clean = _line_changes(usage, values, errors)
+    if not usage.is_return:
+        check_line_net(
+            clean.get("quantity", usage.quantity) - returned_quantity(usage.id),
+            clean.get("unit_price", usage.unit_price),
+            "quantity" if "quantity" in clean else "unit_price",
+            errors,
+        )
     errors.raise_if_any()
     ensure_work_open(actor, usage.order)
     if {"quantity", "description"} & set(clean):
@@ -326,7 +365,7 @@ def _line_changes(usage: PartUsage, values: dict[str, Any], errors: Errors) -> d
         clean["description"] = description
     if "note" in values:
         clean["note"] = str(values["note"] or "").strip()[:2000]
-    for field, high in (("unit_price", MAX_PRICE), ("vat_rate", Decimal(100))):
+    for field, high in (("unit_price", MAX_UNIT_PRICE), ("vat_rate", MAX_VAT_RATE)):
         if field in values:
             clean[field] = _price(values[field], field, errors, high)
     return clean

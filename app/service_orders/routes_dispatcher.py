@@ -198,7 +198,7 @@ def assign(order_id: int) -> Any:
         try:
             services.schedule_order(current_user, order_id, **values)
         except DomainError as error:
-            errors = form_errors(error)
+            errors = _on_the_boxes(form_errors(error))
         else:
             flash(f"{order.reference} scheduled.", "success")
             _flash_overlaps(order_id)
@@ -215,6 +215,15 @@ def assign(order_id: int) -> Any:
         technicians=board_queries.technicians(),
         clashes=clashes,
     ), (422 if errors else 200)
+
+
+def _on_the_boxes(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The technician checkboxes are one field on the page: `technician_ids[1]` shows there."""
+    folded: dict[str, list[str]] = {}
+    for field, messages in errors.items():
+        key = "technician_ids" if field.startswith("technician_ids[") else field
+        folded.setdefault(key, []).extend(messages)
+    return folded
 
 
 class _Sink:

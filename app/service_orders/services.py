@@ -140,7 +140,7 @@ def schedule_order(
     if starts and ends and ends <= starts:
         errors.add("end", "The end must be after the start.")
     technicians = load_technicians(technician_ids, errors)
-    if not technicians and "technician_ids" not in errors.fields:
+    if not technicians and not any(f.startswith("technician_ids") for f in errors.fields):
         errors.add("technician_ids", "Assign at least one technician.")
     errors.raise_if_any()
     transition(order, "schedule")

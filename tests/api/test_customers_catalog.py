@@ -177,6 +177,14 @@ def test_patch_catalog_item_changes_price(books):
     assert response.json["price"] == "12.40"
 
 
+def test_patch_catalog_item_price_above_the_invoice_cap_is_422_naming_price(books):
+    item = CatalogItemFactory(price="12.40")
+    response = books.patch(f"/api/v1/catalog-items/{item.id}", {"price": "1000000000.00"})
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {"price": ["Enter at most 9 digits before the dot."]}
+    assert books.get(f"/api/v1/catalog-items/{item.id}").json["price"] == "12.40"
+
+
 def test_get_missing_catalog_item_is_404(books):
     assert books.get("/api/v1/catalog-items/424242").status_code == 404
 

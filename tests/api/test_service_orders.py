@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from app.accounting.verify import verify_ledger
+from app.invoicing.models import Invoice
 from app.service_orders.models import ServiceOrder, TimeEntry
 from tests.api.conftest import count
 from tests.factories import CatalogItemFactory
@@ -438,3 +439,80 @@ def test_technician_removes_a_line(tech, order, free_line):
 def test_bookkeeper_cannot_change_part_lines(books, order, free_line):
     assert books.patch(parts_url(order["id"], free_line["id"]), WASHER).status_code == 403
     assert books.delete(parts_url(order["id"], free_line["id"])).status_code == 403
+
+
+# ---- caps shared with invoices, repeated ids, positions ---------------------------------
+
+
+def test_schedule_with_an_unknown_technician_is_422_naming_its_place(dispatcher, tech, customer):
+    created = dispatcher.post(
+        "/api/v1/service-orders", {"customer_id": customer.id, "description": "Leak"}
+    ).json
+    response = dispatcher.post(
+        f"/api/v1/service-orders/{created['id']}/schedule",
+        {**WINDOW, "technician_ids": [tech.user.id, 999999]},
+    )
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {
+        "technician_ids[1]": ["User 999999 is not an active technician."]
+    }
+    assert dispatcher.get(f"/api/v1/service-orders/{created['id']}").json["state"] == "new"
+
+
+def test_invoicing_an_order_listed_twice_is_422_naming_the_repeat(dispatcher, tech, order, labour):
+    tech.post(f"/api/v1/service-orders/{order['id']}/time-entries", time_body())
+    assert dispatcher.post(f"/api/v1/service-orders/{order['id']}/complete").status_code == 200
+    before = count(Invoice)
+    response = dispatcher.post(
+        "/api/v1/service-orders/invoice", {"order_ids": [order["id"], order["id"]]}
+    )
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {
+        "order_ids[1]": [f"{order['reference']} is listed twice."]
+    }
+    assert count(Invoice) == before
+
+
+def test_pricing_a_part_worth_more_than_an_invoice_line_is_422(dispatcher, order, free_line):
+    url = parts_url(order["id"], free_line["id"])
+    assert dispatcher.patch(url, {"quantity": "999999.999"}).status_code == 200
+    response = dispatcher.patch(url, {"unit_price": "100000000"})
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {
+        "unit_price": [
+            "The line comes to 99,999,999,900,000.00; a line can be at most "
+            "999,999,999,999.99. Lower the quantity or the unit price."
+        ]
+    }
+    part = dispatcher.get(f"/api/v1/service-orders/{order['id']}").json["parts"][0]
+    assert part["unit_price"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"quantity": "1000000000"}, "A quantity can be at most 999,999,999.999."),
+        ({"quantity": "-1"}, "Enter a number of 0 or more; negative numbers are refused."),
+        ({"unit_price": "1000000000"}, "A unit price can be at most 999,999,999.99."),
+        ({"unit_price": "-1"}, "Enter a number of 0 or more; negative numbers are refused."),
+    ],
+)
+def test_part_value_outside_its_pattern_is_422_stating_why(dispatcher, order, body, message):
+    response = dispatcher.post(parts_url(order["id"]), {**WASHER, **body})
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {next(iter(body)): [message]}
+
+
+def test_a_million_of_a_part_is_accepted(dispatcher, order):
+    response = dispatcher.post(parts_url(order["id"]), {**WASHER, "quantity": "1000000"})
+    assert response.status_code == 201, response.json
+    assert response.json["quantity"] == "1000000.000"
+
+
+@pytest.mark.parametrize("schema", ["PartIn", "PartPatch"])
+def test_part_patterns_are_the_invoice_caps(client, schema):
+    fields = client.get("/api/v1/openapi.json").json["components"]["schemas"][schema]
+    properties = fields["properties"]
+    assert properties["quantity"]["pattern"] == r"^[0-9]{1,9}(\.[0-9]{1,3})?$"
+    assert properties["unit_price"]["pattern"] == r"^[0-9]{1,9}(\.[0-9]{1,2})?$"
+    assert "999,999,999.999" in properties["quantity"]["description"]

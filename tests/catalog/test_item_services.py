@@ -46,3 +46,20 @@ def test_create_item_in_a_listed_currency(session):
     add_currency(None, "GBP")
     item = create_item(None, name="X", kind="part", price="1", vat_rate="23", currency="GBP")
     assert item.currency == "GBP"
+
+
+def test_update_item_price_above_the_invoice_cap_refused_stating_the_cap(session):
+    item = CatalogItemFactory(price="10.00")
+    session.commit()
+
+    with pytest.raises(ValidationFailed) as refused:
+        update_item(None, item.id, price="1000000000.00")
+
+    assert refused.value.fields == {"price": ["Enter a price from 0 to 999,999,999.99."]}
+    session.refresh(item)
+    assert str(item.price) == "10.00"
+
+
+def test_create_item_priced_at_the_invoice_cap_allowed(session):
+    item = create_item(None, name="Turbine", kind="part", price="999999999.99", vat_rate="23")
+    assert str(item.price) == "999999999.99"

@@ -149,6 +149,21 @@ def test_schedule_with_non_technician_refused(world: Any) -> None:
         )
 
 
+def test_schedule_with_non_technician_refused_naming_its_place(world: Any) -> None:
+    order = world.order()
+    with pytest.raises(ValidationFailed) as error:
+        services.schedule_order(
+            world.dispatcher,
+            order.id,
+            start=NOW,
+            end=NOW + timedelta(hours=1),
+            technician_ids=[world.tech.id, world.bookkeeper.id],
+        )
+    assert error.value.fields == {
+        "technician_ids[1]": [f"User {world.bookkeeper.id} is not an active technician."]
+    }
+
+
 def test_schedule_end_before_start_refused(world: Any) -> None:
     order = world.order()
     with pytest.raises(ValidationFailed) as error:

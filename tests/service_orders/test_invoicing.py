@@ -334,3 +334,50 @@ def test_preview_invoice_lines_writes_nothing(world: Any, session: Any) -> None:
     ]
     assert _invoices(session) == before
     assert order.invoice_id is None
+
+
+def test_invoicing_an_order_listed_twice_refused_naming_the_repeat(
+    world: Any, session: Any
+) -> None:
+    order = world.done(minutes=60)
+    other = world.done(minutes=30)
+    before = _invoices(session)
+    with pytest.raises(ValidationFailed) as error:
+        invoice_orders(world.dispatcher, [order.id, other.id, order.id])
+    assert error.value.fields == {"order_ids[2]": [f"{order.reference} is listed twice."]}
+    assert _invoices(session) == before
+    assert order.invoice_id is None
+
+
+def test_draft_refusal_of_a_stored_line_names_the_order(world: Any, session: Any) -> None:
+    """A part priced before the caps reached part lines: the draft's `lines[i].unit_price`
+    is not in the request, so the refusal names the order and the line."""
+    first = world.done(minutes=30)
+    order = world.done(minutes=0, parts=((world.valve, "1"),))
+    usage = order.parts[0]
+    usage.unit_price = D("1000000000.00")
+    session.commit()
+    before = _invoices(session)
+    with pytest.raises(ValidationFailed) as error:
+        invoice_orders(world.dispatcher, [first.id, order.id])
+    assert error.value.fields == {
+        "order_ids[1]": [
+            f"{order.reference}: the line 'Radiator valve': "
+            "Unit price can be at most 999,999,999.99."
+        ]
+    }
+    assert _invoices(session) == before
+
+
+def test_orders_worth_more_than_a_document_refused_naming_them(world: Any, session: Any) -> None:
+    turbine = world.valve
+    turbine.price = D("999999999.99")
+    session.commit()
+    first = world.done(minutes=0, parts=((turbine, "1000"),))
+    second = world.done(minutes=0, parts=((turbine, "1"),))
+    with pytest.raises(ValidationFailed) as error:
+        invoice_orders(world.dispatcher, [first.id, second.id])
+    assert list(error.value.fields) == ["order_ids"]
+    message = error.value.fields["order_ids"][0]
+    assert message.startswith(f"Invoicing {first.reference}, {second.reference}: ")
+    assert "a document can be at most 999,999,999,999.99" in message

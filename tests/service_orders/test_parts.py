@@ -38,7 +38,7 @@ def test_add_part_quantity_with_three_decimals(world: Any) -> None:
     assert usage.quantity == Decimal("1.255")
 
 
-@pytest.mark.parametrize("quantity", ["0", "-1", "1.2345", "abc", 1.5, "2000000"])
+@pytest.mark.parametrize("quantity", ["0", "-1", "1.2345", "abc", 1.5, "1000000000"])
 def test_add_part_bad_quantity_refused(world: Any, session: Any, quantity: Any) -> None:
     order = world.in_progress()
     before = _count(session)
