@@ -128,53 +128,32 @@ def test_create_order_without_description_refused(world: Any) -> None:
     assert "description" in error.value.fields
 
 
-def test_schedule_without_technician_refused(world: Any) -> None:
-    order = world.order()
+def refused_schedule(world: Any, **changes: Any) -> dict[str, list[str]]:
+    """The field errors of scheduling a new order for one hour from NOW, with `changes`."""
+    values = {"start": NOW, "end": NOW + timedelta(hours=1), "technician_ids": [world.tech.id]}
     with pytest.raises(ValidationFailed) as error:
-        services.schedule_order(
-            world.dispatcher, order.id, start=NOW, end=NOW + timedelta(hours=1), technician_ids=[]
-        )
-    assert "technician_ids" in error.value.fields
+        services.schedule_order(world.dispatcher, world.order().id, **{**values, **changes})
+    return error.value.fields
+
+
+def test_schedule_without_technician_refused(world: Any) -> None:
+    assert "technician_ids" in refused_schedule(world, technician_ids=[])
 
 
 def test_schedule_with_non_technician_refused(world: Any) -> None:
-    order = world.order()
-    with pytest.raises(ValidationFailed, match="not an active technician"):
-        services.schedule_order(
-            world.dispatcher,
-            order.id,
-            start=NOW,
-            end=NOW + timedelta(hours=1),
-            technician_ids=[world.bookkeeper.id],
-        )
+    fields = refused_schedule(world, technician_ids=[world.bookkeeper.id])
+    assert "not an active technician" in fields["technician_ids[0]"][0]
 
 
 def test_schedule_with_non_technician_refused_naming_its_place(world: Any) -> None:
-    order = world.order()
-    with pytest.raises(ValidationFailed) as error:
-        services.schedule_order(
-            world.dispatcher,
-            order.id,
-            start=NOW,
-            end=NOW + timedelta(hours=1),
-            technician_ids=[world.tech.id, world.bookkeeper.id],
-        )
-    assert error.value.fields == {
+    fields = refused_schedule(world, technician_ids=[world.tech.id, world.bookkeeper.id])
+    assert fields == {
         "technician_ids[1]": [f"User {world.bookkeeper.id} is not an active technician."]
     }
 
 
 def test_schedule_end_before_start_refused(world: Any) -> None:
-    order = world.order()
-    with pytest.raises(ValidationFailed) as error:
-        services.schedule_order(
-            world.dispatcher,
-            order.id,
-            start=NOW,
-            end=NOW - timedelta(hours=1),
-            technician_ids=[world.tech.id],
-        )
-    assert "end" in error.value.fields
+    assert "end" in refused_schedule(world, end=NOW - timedelta(hours=1))
 
 
 def test_unassigning_technician_with_time_refused(world: Any) -> None:
