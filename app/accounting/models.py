@@ -82,6 +82,8 @@ class JournalLine(db.Model):
         # Reports aggregate by account up to a date: this index covers them.
         Index("ix_journal_lines_account_date", "account_id", "date", "debit", "credit"),
         Index("ix_journal_lines_customer", "customer_id", "account_id", "date"),
+        # Everything posted about one document: its entry, payments and credits on it.
+        Index("ix_journal_lines_invoice", "invoice_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
