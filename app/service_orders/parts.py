@@ -75,6 +75,13 @@ def _price(
     return number
 
 
+def _note(value: Any, errors: Errors) -> str:
+    note = str(value or "").strip()
+    if len(note) > 2000:
+        errors.add("note", "Use at most 2000 characters.")
+    return note
+
+
 def check_line_net(
     quantity: Decimal | None, unit_price: Decimal | None, field: str, errors: Errors
 ) -> None:
@@ -184,6 +191,7 @@ def add_part(
             errors,
         )
     check_line_net(amount, values.get("unit_price"), "quantity", errors)
+    note = _note(note, errors)
     errors.raise_if_any()
     ensure_work_open(actor, order)
     start_if_scheduled(order)
@@ -192,26 +200,29 @@ def add_part(
         order_id=order.id,
         client_id=client,
         quantity=amount,
-        note=str(note or "").strip()[:2000],
+        note=note,
         created_by_id=actor.id,
         **values,
     )
     return insert_once(usage)
 
 
+def _find_usage(usage_id: Any) -> PartUsage | None:
+    key = usage_id if isinstance(usage_id, int) and not isinstance(usage_id, bool) else None
+    return db.session.get(PartUsage, key) if key else None
+
+
 def get_order_part(actor: Any, order_id: Any, usage_id: Any, *, lock: bool = False) -> PartUsage:
     """A line of the order the actor may see; a line of another order does not exist here."""
     order = load_order(actor, order_id, for_update=lock)
-    key = usage_id if isinstance(usage_id, int) and not isinstance(usage_id, bool) else None
-    usage = db.session.get(PartUsage, key) if key else None
+    usage = _find_usage(usage_id)
     if usage is None or usage.order_id != order.id:
         raise NotFound("No such part line on this order.", field="part_id")
     return usage
 
 
 def get_part_usage(actor: Any, usage_id: Any) -> PartUsage:
-    key = usage_id if isinstance(usage_id, int) and not isinstance(usage_id, bool) else None
-    usage = db.session.get(PartUsage, key) if key else None
+    usage = _find_usage(usage_id)
     if usage is None:
         raise NotFound("No such part line.", field="usage_id")
     load_order(actor, usage.order_id)
@@ -243,6 +254,7 @@ def return_part(
     amount = _quantity(quantity, errors)
     if used.is_return:
         errors.add("usage_id", "Choose the part as used, not a return.")
+    note = _note(note, errors)
     errors.raise_if_any()
     assert amount is not None
     left = used.quantity - returned_quantity(used.id)
@@ -270,7 +282,7 @@ def return_part(
         vat_rate=used.vat_rate,
         currency=used.currency,
         line_kind=used.line_kind,
-        note=str(note or "").strip()[:2000],
+        note=note,
         created_by_id=actor.id,
     )
     return insert_once(usage)
@@ -364,7 +376,7 @@ def _line_changes(usage: PartUsage, values: dict[str, Any], errors: Errors) -> d
             errors.add("description", "Describe the part in at most 2000 characters.")
         clean["description"] = description
     if "note" in values:
-        clean["note"] = str(values["note"] or "").strip()[:2000]
+        clean["note"] = _note(values["note"], errors)
     for field, high in (("unit_price", MAX_UNIT_PRICE), ("vat_rate", MAX_VAT_RATE)):
         if field in values:
             clean[field] = _price(values[field], field, errors, high)
@@ -375,11 +387,10 @@ def _line_changes(usage: PartUsage, values: dict[str, Any], errors: Errors) -> d
 def remove_part(actor: Any, usage_id: int, *, order_id: int | None = None) -> None:
     """Delete a line entered by mistake; removing a use removes its returns with it. With
     `order_id`, the line must be on that order."""
-    if order_id is not None:
-        usage = get_order_part(actor, order_id, usage_id)
-    else:
-        usage = get_part_usage(actor, usage_id)
-    order = load_order(actor, usage.order_id, for_update=True)
+    if order_id is None:
+        order_id = get_part_usage(actor, usage_id).order_id
+    usage = get_order_part(actor, order_id, usage_id, lock=True)
+    order = usage.order
     ensure_work_open(actor, order)
     mark_work_changed(order)
     for line in _returns_of(usage.id):

@@ -48,6 +48,17 @@ def test_add_part_bad_quantity_refused(world: Any, session: Any, quantity: Any) 
     assert _count(session) == before
 
 
+def test_part_note_over_2000_characters_refused_not_cut(world: Any, session: Any) -> None:
+    order = world.in_progress()
+    before = _count(session)
+    with pytest.raises(ValidationFailed) as error:
+        parts.add_part(
+            world.tech, order.id, catalog_item_id=world.valve.id, quantity="1", note="x" * 2001
+        )
+    assert error.value.fields == {"note": ["Use at most 2000 characters."]}
+    assert _count(session) == before
+
+
 def test_technician_free_line_has_no_price(world: Any) -> None:
     order = world.in_progress()
     usage = parts.add_part(world.tech, order.id, description="Hose clamp", quantity="3")
