@@ -38,7 +38,7 @@ from app.service_orders.operations import (
     require_role,
     start_if_scheduled,
 )
-from app.service_orders.timesheets import clean_client_id
+from app.service_orders.timesheets import clean_client_id, clean_note
 
 MAX_VAT_RATE = Decimal(100)
 LABELS = {"unit_price": "unit price", "vat_rate": "VAT rate"}
@@ -73,13 +73,6 @@ def _price(
         errors.add(field, f"Enter a {label} from 0 to {high:,}.")
         return None
     return number
-
-
-def _note(value: Any, errors: Errors) -> str:
-    note = str(value or "").strip()
-    if len(note) > 2000:
-        errors.add("note", "Use at most 2000 characters.")
-    return note
 
 
 def check_line_net(
@@ -191,7 +184,7 @@ def add_part(
             errors,
         )
     check_line_net(amount, values.get("unit_price"), "quantity", errors)
-    note = _note(note, errors)
+    note = clean_note(note, errors)
     errors.raise_if_any()
     ensure_work_open(actor, order)
     start_if_scheduled(order)
@@ -254,7 +247,7 @@ def return_part(
     amount = _quantity(quantity, errors)
     if used.is_return:
         errors.add("usage_id", "Choose the part as used, not a return.")
-    note = _note(note, errors)
+    note = clean_note(note, errors)
     errors.raise_if_any()
     assert amount is not None
     left = used.quantity - returned_quantity(used.id)
@@ -376,7 +369,7 @@ def _line_changes(usage: PartUsage, values: dict[str, Any], errors: Errors) -> d
             errors.add("description", "Describe the part in at most 2000 characters.")
         clean["description"] = description
     if "note" in values:
-        clean["note"] = _note(values["note"], errors)
+        clean["note"] = clean_note(values["note"], errors)
     for field, high in (("unit_price", MAX_UNIT_PRICE), ("vat_rate", MAX_VAT_RATE)):
         if field in values:
             clean[field] = _price(values[field], field, errors, high)

@@ -44,6 +44,9 @@ class NoRunningTimer(DomainError):
     status = 409
 
 
+MAX_NOTE = 2000
+
+
 def clean_client_id(value: Any, errors: Errors) -> str | None:
     if value in (None, ""):
         return None
@@ -52,6 +55,14 @@ def clean_client_id(value: Any, errors: Errors) -> str | None:
     except ValueError:
         errors.add("client_id", "Send the client id as a UUID.")
         return None
+
+
+def clean_note(value: Any, errors: Errors) -> str:
+    """A note on recorded work (time or parts), refused rather than cut when too long."""
+    note = str(value or "").strip()
+    if len(note) > MAX_NOTE:
+        errors.add("note", f"Use at most {MAX_NOTE} characters.")
+    return note
 
 
 _entries = TimeEntry.__table__
@@ -198,6 +209,7 @@ def start_timer(
     order, assigned, zone = load_order_for_work(actor, order_id, technician_id)
     technician = _prepare(actor, order, technician_id, errors, assigned)
     _check_rate(rate_kind, errors)
+    note = clean_note(note, errors)
     errors.raise_if_any()
     ensure_work_open(actor, order)
     _serialize(technician.id)
@@ -219,7 +231,7 @@ def start_timer(
         running=True,
         work_date=_local_day(now, zone),
         minutes=0,
-        note=str(note or "").strip()[:2000],
+        note=note,
         created_by_id=actor.id,
     )
     return insert_once(entry)
@@ -357,6 +369,7 @@ def _record(
     technician = _prepare(actor, order, technician_id, errors, assigned)
     _check_rate(rate_kind, errors)
     start, end, actual, day = _span(values, errors, zone)
+    note = clean_note(note, errors)
     errors.raise_if_any()
     ensure_work_open(actor, order)
     _serialize(technician.id)
@@ -380,7 +393,7 @@ def _record(
             running=False,
             work_date=day,
             minutes=actual,
-            note=str(note or "").strip()[:2000],
+            note=note,
             created_by_id=actor.id,
         ),
         only_if=_WITHIN_DAY,

@@ -103,6 +103,17 @@ def test_log_time_with_bad_client_id_refused(world: Any) -> None:
     assert "client_id" in error.value.fields
 
 
+def test_note_over_2000_characters_refused_not_cut(world: Any, session: Any) -> None:
+    order = world.in_progress()
+    before = _count(session)
+    for record in (timesheets.log_time, timesheets.start_timer):
+        kwargs = {"minutes": 5} if record is timesheets.log_time else {}
+        with pytest.raises(ValidationFailed) as error:
+            record(world.tech, order.id, note="x" * 2001, **kwargs)
+        assert error.value.fields == {"note": ["Use at most 2000 characters."]}
+    assert _count(session) == before
+
+
 def test_log_time_span_overlapping_same_technician_refused(world: Any, session: Any) -> None:
     first, second = world.in_progress(), world.in_progress()
     timesheets.log_time(
