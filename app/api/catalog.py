@@ -20,6 +20,7 @@ from app.catalog.models import CatalogItem
 from app.catalog.services import ITEM_SORTS, create_item, get_item, search_items, update_item
 from app.company.services import get_company
 from app.core.errors import ValidationFailed
+from app.core.money import foreign_currency_refusal
 
 blp = resource("catalog-items", "/api/v1/catalog-items", "Catalog: labour rates, parts, fees.")
 WRITE = ("admin", "dispatcher", "bookkeeper")
@@ -31,19 +32,10 @@ class CatalogSortedListArgs(CatalogListArgs):
 
 
 def _in_base_currency(data: dict[str, Any]) -> dict[str, Any]:
-    """The rule invoices follow: the books are kept in the company's currency with no exchange
-    rates, so a price in another currency could never be invoiced. The service also wants the
-    code listed in the catalog settings (as the CSV import does)."""
-    base = get_company().currency
-    if "currency" in data and data["currency"] != base:
-        raise ValidationFailed(
-            {
-                "currency": [
-                    f"The books are kept in {base} and cannot carry {data['currency']}: "
-                    f"price the item in {base}."
-                ]
-            }
-        )
+    """Invoices' rule: a price in another currency than the books' could never be invoiced.
+    (The catalog service also wants the code listed in the catalog settings.)"""
+    if refusal := foreign_currency_refusal(data.get("currency"), get_company().currency):
+        raise ValidationFailed({"currency": [refusal]})
     return data
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from marshmallow import fields, validate
-
 from app.api.auth import current_user, roles
 from app.api.common import ID_PATH, IDEMPOTENCY_PARAM, resource
-from app.api.fields import Text
 from app.api.idempotency import respond
 from app.api.pagination import page_schema, paginate, sorted_by
-from app.api.schemas import CustomerInSchema as BaseCustomerInSchema
-from app.api.schemas import CustomerListArgs, CustomerSchema
+from app.api.schemas import (
+    CustomerInSchema,
+    CustomerListArgs,
+    CustomerPatchSchema,
+    CustomerSchema,
+)
 from app.core.errors import ValidationFailed
 from app.customers.models import Customer
 from app.customers.services import create_customer, get_customer, list_customers, update_customer
@@ -23,20 +24,6 @@ READ = ("admin", "dispatcher", "bookkeeper")
 WRITE = ("admin", "dispatcher", "bookkeeper")
 SORTS = {"name": Customer.name, "id": Customer.id, "created": Customer.created_at}
 CustomerPage = page_schema(CustomerSchema, "CustomerPage")
-
-
-class CustomerInSchema(BaseCustomerInSchema):
-    # Strict: "30" or 30.5 is refused, not read as 30 days.
-    payment_terms_days = fields.Integer(
-        strict=True,
-        allow_none=True,
-        validate=validate.Range(min=0, max=365),
-        metadata={"description": "Whole days from 0 to 365; null for the company default."},
-    )
-
-
-class CustomerPatchSchema(CustomerInSchema):
-    name = Text(validate=validate.Length(max=200))
 
 
 ADDRESS_FIELDS = ("street", "city", "postal_code", "country")

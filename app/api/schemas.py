@@ -79,7 +79,13 @@ class CustomerInSchema(Schema):
     vat_id = _text(30)
     is_business = StrictBoolean()
     address = fields.Nested(AddressSchema)
-    payment_terms_days = Int(allow_none=True, validate=validate.Range(min=0, max=365))
+    # Strict: "30" or 30.5 is refused, not read as 30 days.
+    payment_terms_days = Int(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(min=0, max=365),
+        metadata={"description": "Whole days from 0 to 365; null for the company default."},
+    )
     notes = _text(5000)
 
 

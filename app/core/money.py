@@ -17,6 +17,15 @@ MAX_UNIT_PRICE = Decimal("999999999.99")
 MAX_AMOUNT = Decimal("999999999999.99")  # a line's net, a document's subtotal and gross
 
 
+def foreign_currency_refusal(code: object, base_currency: str) -> str | None:
+    """Why a price or document in `code` cannot enter the books, or None if it can: the
+    ledger keeps one currency and has no exchange rates, so amounts in another currency
+    would be booked as if they were in the base currency."""
+    if code is None or code == base_currency:
+        return None
+    return f"The books are kept in {base_currency} and cannot carry {code}; use {base_currency}."
+
+
 class InvalidNumber(ValueError):
     """A value that is not an acceptable decimal for its field; the message says why."""
 

@@ -16,6 +16,7 @@ from app.core.money import (
     MAX_QUANTITY,
     MAX_UNIT_PRICE,
     InvalidNumber,
+    foreign_currency_refusal,
     to_decimal,
 )
 from app.invoicing.calculations import HUNDRED, LineInput, compute_totals, line_net
@@ -201,16 +202,10 @@ def clean_header(raw: dict[str, Any], errors: Errors) -> dict[str, Any]:
 
 
 def check_currency(header: dict[str, Any], base_currency: str, errors: Errors) -> None:
-    """The ledger keeps one currency and has no exchange rates: a document in another
-    currency would be posted as if its amounts were in the base currency."""
-    currency = header.get("currency")
-    if currency is None or "currency" in errors.fields or currency == base_currency:
-        return
-    errors.add(
-        "currency",
-        f"The books are kept in {base_currency} and cannot carry {currency}: "
-        f"issue the invoice in {base_currency}.",
-    )
+    if "currency" in errors.fields:
+        return  # refused already, with its own reason
+    if refusal := foreign_currency_refusal(header.get("currency"), base_currency):
+        errors.add("currency", refusal)
 
 
 def _check_discount(kind: str | None, value: Decimal | None, errors: Errors) -> None:

@@ -96,7 +96,7 @@ def test_create_draft_zero_quantity_says_above_zero(session):
 def test_create_draft_currency_the_books_cannot_carry_refused(session, currency):
     fields = refused(session, lines=[line()], currency=currency)
     assert fields["currency"] == [
-        f"The books are kept in EUR and cannot carry {currency}: issue the invoice in EUR."
+        f"The books are kept in EUR and cannot carry {currency}; use EUR."
     ]
 
 
