@@ -94,6 +94,21 @@ class Percent(DecimalString):
         return 'Enter a percentage from 0 to 100, such as "23" or "13.5".'
 
 
+class Capped(DecimalString):
+    """An unsigned decimal with as many digits as `cap` before the dot and as many places as it
+    has after, so the pattern is exactly what the service accepts up to the cap (the caps of
+    app/core/money.py); more digits are refused naming the cap itself."""
+
+    def __init__(self, cap: Decimal, label: str, **kwargs: Any) -> None:
+        exponent = cap.as_tuple().exponent
+        assert isinstance(exponent, int)
+        super().__init__(-exponent, digits=cap.adjusted() + 1, signed=False, **kwargs)
+        self.cap_message = f"A {label} can be at most {cap:,}."
+
+    def _out_of_range(self) -> str:
+        return self.cap_message
+
+
 class Text(fields.String):
     """A string the database can store: no NUL characters, no lone surrogates."""
 

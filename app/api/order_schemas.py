@@ -5,12 +5,11 @@ Responses follow app.service_orders.queries views, which leave money out for tec
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.api.fields import Day, DecimalString, Id, Instant, Money, Percent, Quantity, Text
+from app.api.fields import Capped, Day, Id, Instant, Money, Percent, Quantity, Text
 from app.api.pagination import PageArgs, sort_arg
 from app.catalog.models import RATE_KINDS
 from app.core.money import MAX_AMOUNT, MAX_QUANTITY, MAX_UNIT_PRICE
@@ -63,22 +62,6 @@ class TimeEntryInSchema(Schema):
     work_date = Day(allow_none=True)
     rate_kind = Str(load_default="normal", validate=validate.OneOf(RATE_KINDS))
     note = Text(validate=validate.Length(max=2000))
-
-
-class Capped(DecimalString):
-    """An unsigned decimal with as many digits as `cap` before the dot and as many places as it
-    has after, so the pattern is exactly what the service accepts up to the cap; more digits
-    are refused with the cap itself. Part lines are capped as invoice lines are
-    (app/core/money.py), so that every part recorded can be invoiced."""
-
-    def __init__(self, cap: Decimal, label: str, **kwargs: Any) -> None:
-        exponent = cap.as_tuple().exponent
-        assert isinstance(exponent, int)
-        super().__init__(-exponent, digits=cap.adjusted() + 1, signed=False, **kwargs)
-        self.cap_message = f"A {label} can be at most {cap:,}."
-
-    def _out_of_range(self) -> str:
-        return self.cap_message
 
 
 PART_NET = f"Quantity x unit price (after returns) can be at most {MAX_AMOUNT:,}."

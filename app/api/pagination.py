@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from flask import Response, jsonify
@@ -22,7 +22,7 @@ class PageArgs(Schema):
     q = Text(load_default="", validate=validate.Length(max=200))
 
 
-def sort_arg(columns: Mapping[str, Any], default: str) -> fields.String:
+def sort_arg(columns: Collection[str], default: str) -> fields.String:
     """The `sort` query argument: a key of `columns`, `-key` for descending (an enum in the
     OpenAPI document); anything else is a 422 naming `sort`."""
     choices = [s for name in columns for s in (name, f"-{name}")]

@@ -12,10 +12,21 @@ from flask import g
 from marshmallow import Schema, fields, validate
 
 from app.accounting.models import JOURNALS, PAYMENT_METHODS
-from app.api.fields import Day, DecimalString, Id, Money, Percent, Quantity, StrictBoolean, Text
-from app.api.pagination import PageArgs
+from app.api.fields import (
+    Capped,
+    Day,
+    DecimalString,
+    Id,
+    Money,
+    Percent,
+    Quantity,
+    StrictBoolean,
+    Text,
+)
+from app.api.pagination import PageArgs, sort_arg
 from app.catalog.models import ITEM_KINDS, RATE_KINDS
 from app.company.services import company_today
+from app.core.money import MAX_AMOUNT, MAX_QUANTITY, MAX_UNIT_PRICE
 from app.invoicing.models import DISCOUNT_KINDS, DOC_TYPES, LINE_KINDS
 from app.invoicing.services import SORTS as INVOICE_SORTS
 
@@ -38,25 +49,18 @@ def today() -> date:
     return value
 
 
-def _sorts(names: list[str]) -> list[str]:
-    return [s for name in names for s in (name, f"-{name}")]
+# Request decimals are unsigned and capped as the services cap them (app/core/money.py), so
+# each field's OpenAPI pattern states what is accepted.
+def _quantity(**kwargs: Any) -> Capped:
+    return Capped(MAX_QUANTITY, "quantity", **kwargs)
 
 
-# Request decimals are unsigned, with as many digits before the dot as the service's caps
-# allow (app/invoicing/validation.py), so each field's OpenAPI pattern states what is accepted.
-def _quantity(**kwargs: Any) -> Quantity:
-    """Up to 999,999,999.999, above 0."""
-    return Quantity(digits=9, signed=False, **kwargs)
+def _unit_price(**kwargs: Any) -> Capped:
+    return Capped(MAX_UNIT_PRICE, "unit price", **kwargs)
 
 
-def _unit_price(**kwargs: Any) -> Money:
-    """Up to 999,999,999.99."""
-    return Money(digits=9, signed=False, **kwargs)
-
-
-def _amount(**kwargs: Any) -> Money:
-    """Up to 999,999,999,999.99."""
-    return Money(signed=False, **kwargs)
+def _amount(**kwargs: Any) -> Capped:
+    return Capped(MAX_AMOUNT, "amount", **kwargs)
 
 
 # ---- customers -------------------------------------------------------------------------
@@ -115,7 +119,7 @@ class CustomerSchema(Schema):
 
 
 class CustomerListArgs(PageArgs):
-    sort = Str(load_default="name", validate=validate.OneOf(_sorts(["name", "id", "created"])))
+    sort = sort_arg(["name", "id", "created"], "name")
 
 
 # ---- catalog --------------------------------------------------------------------------
@@ -127,7 +131,7 @@ class CatalogItemInSchema(Schema):
     kind = Str(required=True, validate=validate.OneOf(ITEM_KINDS))
     rate_kind = Str(allow_none=True, validate=validate.OneOf(RATE_KINDS))
     unit = _text(20)
-    price = Money(digits=9, signed=False, required=True)
+    price = Capped(MAX_UNIT_PRICE, "price", required=True)
     vat_rate = Percent(required=True)
     currency = Text(validate=validate.Length(equal=3))
     group = _text(100)
@@ -138,7 +142,7 @@ class CatalogItemInSchema(Schema):
 class CatalogItemPatchSchema(CatalogItemInSchema):
     name = _text(200)
     kind = Str(validate=validate.OneOf(ITEM_KINDS))
-    price = Money(digits=9, signed=False)
+    price = Capped(MAX_UNIT_PRICE, "price")
     vat_rate = Percent()
 
 
@@ -401,7 +405,7 @@ class InvoiceListArgs(PageArgs):
     date_from = Day()
     date_to = Day()
     doc_type = Str(load_default="invoice", validate=validate.OneOf([*DOC_TYPES, "all"]))
-    sort = Str(load_default="-date", validate=validate.OneOf(_sorts(list(INVOICE_SORTS))))
+    sort = sort_arg(INVOICE_SORTS, "-date")
 
 
 class PaymentInSchema(Schema):
@@ -481,7 +485,7 @@ class JournalListArgs(PageArgs):
     date_from = Day()
     date_to = Day()
     invoice_id = Id(strict=False)
-    sort = Str(load_default="-date", validate=validate.OneOf(_sorts(["date", "id"])))
+    sort = sort_arg(["date", "id"], "-date")
 
 
 class AsOfArgs(Schema):

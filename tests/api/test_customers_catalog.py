@@ -181,7 +181,7 @@ def test_patch_catalog_item_price_above_the_invoice_cap_is_422_naming_price(book
     item = CatalogItemFactory(price="12.40")
     response = books.patch(f"/api/v1/catalog-items/{item.id}", {"price": "1000000000.00"})
     assert response.status_code == 422
-    assert response.json["error"]["fields"] == {"price": ["Enter at most 9 digits before the dot."]}
+    assert response.json["error"]["fields"] == {"price": ["A price can be at most 999,999,999.99."]}
     assert books.get(f"/api/v1/catalog-items/{item.id}").json["price"] == "12.40"
 
 

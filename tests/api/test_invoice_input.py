@@ -52,7 +52,7 @@ def test_quantity_with_ten_digits_says_how_many_digits(dispatcher, customer):
     body = invoice_body(customer.id)
     body["lines"][0]["quantity"] = "1000000000"
     error = refused(dispatcher, body, "lines[0].quantity")
-    assert error["fields"]["lines[0].quantity"] == ["Enter at most 9 digits before the dot."]
+    assert error["fields"]["lines[0].quantity"] == ["A quantity can be at most 999,999,999.999."]
 
 
 def test_largest_quantity_and_price_the_patterns_allow_are_accepted(books, customer):
