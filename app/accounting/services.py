@@ -43,7 +43,7 @@ from app.core.errors import (
     PeriodLocked,
     ValidationFailed,
 )
-from app.core.money import InvalidNumber, money, to_decimal
+from app.core.money import MAX_AMOUNT, InvalidNumber, money, to_decimal
 from app.core.numbering import draw_and_write, draw_number
 from app.extensions import db
 from app.invoicing import events
@@ -60,7 +60,7 @@ from app.invoicing.operations import (
     totals_of,
 )
 from app.invoicing.services import build_draft
-from app.invoicing.validation import MAX_AMOUNT, parse_date
+from app.invoicing.validation import parse_date
 
 
 def can_post(invoice: Invoice | PostingDraft, company: Company | PostingRules) -> list[str]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
+# A typed or sent number: ASCII digits and one decimal point, an optional minus. Decimal()
+# alone would also read fullwidth or other scripts' digits, "1_000", "+5", "1e3" and "NaN".
+PLAIN_DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 ZERO = Decimal("0.00")
 # Integer digits any stored amount can have (scaled values fit a 64-bit integer column).
 MAX_DIGITS = 15
@@ -46,10 +50,11 @@ def to_decimal(value: object, *, places: int = 2) -> Decimal:
         text = value.strip().replace("\u2212", "-")
         if text.count(",") == 1 and "." not in text:
             text = text.replace(",", ".")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise InvalidNumber("is not a number") from None
+        if not PLAIN_DECIMAL.fullmatch(text):
+            if any(c.isdigit() for c in text):  # fullwidth digits, "1e3", "+5": written otherwise
+                raise InvalidNumber("is not written with the digits 0-9 and one decimal point")
+            raise InvalidNumber("is not a number")
+        number = Decimal(text)
     else:
         raise InvalidNumber("is not a number")
     if not number.is_finite():

@@ -14,7 +14,6 @@ from typing import Any
 from app.core.money import InvalidNumber, to_decimal
 from app.core.search import typed_id
 from app.invoicing.calculations import LineInput, Totals, compute_totals
-from app.invoicing.validation import DECIMAL_TEXT
 
 LINE_INPUTS = [
     "description",
@@ -97,13 +96,6 @@ def service_header(header: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     return values
 
 
-def _typed_number(text: str, places: int) -> Decimal:
-    """A number as the service would read it: fullwidth or other non-ASCII digits are refused."""
-    if not DECIMAL_TEXT.fullmatch(text):
-        raise InvalidNumber("is not written with the digits 0-9")
-    return to_decimal(text, places=places)
-
-
 def preview_totals(
     draft: DraftForm, default_vat: Decimal
 ) -> tuple[Totals, dict[int, Decimal | None]]:
@@ -121,10 +113,10 @@ def preview_totals(
         if index not in draft.kept:
             continue
         try:
-            quantity = _typed_number(row["quantity"], 3)
-            price = _typed_number(row["unit_price"], 2)
-            discount = _typed_number(row["discount_percent"] or "0", 2)
-            vat = _typed_number(row["vat_rate"], 2) if row["vat_rate"] else default_vat
+            quantity = to_decimal(row["quantity"], places=3)
+            price = to_decimal(row["unit_price"], places=2)
+            discount = to_decimal(row["discount_percent"] or "0", places=2)
+            vat = to_decimal(row["vat_rate"], places=2) if row["vat_rate"] else default_vat
         except InvalidNumber:
             continue
         if quantity <= 0 or price < 0 or not 0 <= discount <= 100 or not 0 <= vat <= 100:
@@ -136,7 +128,7 @@ def preview_totals(
     kind = draft.header.get("discount_kind") or None
     if kind in ("percent", "amount") and draft.header.get("discount_value"):
         try:
-            discount_value = _typed_number(draft.header["discount_value"], 2)
+            discount_value = to_decimal(draft.header["discount_value"], places=2)
         except InvalidNumber:
             kind = None
     totals = compute_totals(inputs, kind, discount_value)

@@ -44,9 +44,6 @@ LINE_FIELDS = [
     "catalog_item_id",
 ]
 MAX_LINES = 500
-# Typed or sent numbers: ASCII digits only (Decimal also takes fullwidth digits or "1_000"), a
-# decimal point or comma (tablets type what the locale keyboard has) and an optional minus.
-DECIMAL_TEXT = re.compile(r"[-\u2212]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
 CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 
 
@@ -75,9 +72,6 @@ def _number(
         number = to_decimal(value, places=places)
     except InvalidNumber as exc:
         errors.add(field, f"{label} {exc}.")
-        return None
-    if isinstance(value, str) and not DECIMAL_TEXT.fullmatch(value.strip()):
-        errors.add(field, f"Write the {label.lower()} with the digits 0-9 and one decimal point.")
         return None
     if number < low or (not low_inclusive and number == low):
         bound = "above" if not low_inclusive else "of at least"

@@ -173,7 +173,7 @@ def test_update_draft_header_only_keeps_the_discount(session):
 def test_create_draft_quantity_not_in_ascii_digits_refused(session, text):
     fields = refused(session, lines=[line(quantity=text)])
     assert fields["lines[0].quantity"] == [
-        "Write the quantity with the digits 0-9 and one decimal point."
+        "Quantity is not written with the digits 0-9 and one decimal point."
     ]
 
 
