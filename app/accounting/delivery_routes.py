@@ -19,6 +19,7 @@ from app.accounting.sending import bulk_send as bulk_send_documents
 from app.accounting.sending import receipt_pdf as stored_receipt_pdf
 from app.accounting.sending import send_document
 from app.core.errors import DomainError, NotFound
+from app.core.http import pdf_download
 from app.invoicing.documents import PdfFile, document_pdf, zip_documents
 from app.invoicing.outbox import dispatch_item, retry_outbox_item
 from app.invoicing.portal import revoke_link as revoke_portal_link
@@ -53,17 +54,12 @@ def _back() -> Response:
 
 
 def _pdf_response(pdf: PdfFile) -> Response:
-    response = send_file(
-        io.BytesIO(pdf.content),
-        mimetype="application/pdf",
-        download_name=pdf.filename,
+    return pdf_download(
+        pdf.filename,
+        pdf.content,
+        sha256=pdf.sha256 if pdf.stored else None,
         as_attachment=request.args.get("download") == "1",
     )
-    response.headers["Cache-Control"] = "private, no-store" if not pdf.stored else "private"
-    if pdf.stored:  # a posted document's bytes never change: If-None-Match gets a 304
-        response.set_etag(pdf.sha256)
-        response.make_conditional(request)
-    return response
 
 
 def _selected_ids() -> list[int]:

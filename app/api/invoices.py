@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from flask import Response, request, send_file
+from flask import Response
 
 from app.accounting.services import credit_invoice, post_invoice, register_payment
 from app.api.auth import current_user, roles
@@ -25,6 +24,7 @@ from app.api.schemas import (
     PaymentSchema,
     today,
 )
+from app.core.http import pdf_download
 from app.invoicing.documents import document_pdf
 from app.invoicing.queries import invoice_summary_page, summary_json
 from app.invoicing.services import (
@@ -172,11 +172,5 @@ PDF_RESPONSE = {
 def pdf(invoice_id: int) -> Any:
     """The document as PDF."""
     document = document_pdf(invoice_id)
-    response = send_file(
-        io.BytesIO(document.content), mimetype="application/pdf", download_name=document.filename
-    )
-    response.headers["Cache-Control"] = "private" if document.stored else "private, no-store"
-    if document.stored:  # a posted document's bytes never change: If-None-Match gets a 304
-        response.set_etag(document.sha256)
-        response.make_conditional(request)
-    return response
+    stored = document.sha256 if document.stored else None
+    return pdf_download(document.filename, document.content, sha256=stored)

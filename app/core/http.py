@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ParamSpec, TypeVar
 
-from flask import Response, abort, current_app, request
+from flask import Response, abort, current_app, request, send_file
 from flask_login import current_user
 from sqlalchemy import Select, func, select
 
@@ -152,3 +152,21 @@ def int_arg(value: Any) -> int | None:
 def fmt(filter_name: str, value: Any) -> str:
     """Format through the app's Jinja filters (money, day...) for flash messages."""
     return str(current_app.jinja_env.filters[filter_name](value))
+
+
+def pdf_download(
+    filename: str, content: bytes, *, sha256: str | None, as_attachment: bool = False
+) -> Response:
+    """A PDF reply. A stored document (`sha256` given) never changes: it may be kept by the
+    browser and `If-None-Match` with its ETag gets a 304; a preview is never kept."""
+    response = send_file(
+        io.BytesIO(content),
+        mimetype="application/pdf",
+        download_name=filename,
+        as_attachment=as_attachment,
+    )
+    response.headers["Cache-Control"] = "private" if sha256 else "private, no-store"
+    if sha256:
+        response.set_etag(sha256)
+        response.make_conditional(request)
+    return response
