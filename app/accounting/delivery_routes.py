@@ -20,6 +20,7 @@ from app.accounting.sending import receipt_pdf as stored_receipt_pdf
 from app.accounting.sending import send_document
 from app.core.errors import DomainError, NotFound
 from app.core.http import pdf_download
+from app.core.search import typed_id
 from app.invoicing.documents import PdfFile, document_pdf, zip_documents
 from app.invoicing.outbox import dispatch_item, retry_outbox_item
 from app.invoicing.portal import revoke_link as revoke_portal_link
@@ -27,7 +28,6 @@ from app.invoicing.portal import revoke_link as revoke_portal_link
 bp = Blueprint("delivery", __name__)
 ROLES = ("bookkeeper",)
 MAX_BULK = 500
-MAX_ID = 2**31 - 1  # ids are 32-bit: a larger number names no document (and no 5xx)
 DELIVER_NOW_MAX = 10
 
 
@@ -65,10 +65,11 @@ def _pdf_response(pdf: PdfFile) -> Response:
 def _selected_ids() -> list[int]:
     ids = []
     for raw in request.form.getlist("invoice_ids"):
-        if not raw.strip().isdigit() or int(raw) > MAX_ID:
+        invoice_id = typed_id(raw)
+        if invoice_id is None:
             flash(f"{raw!r} is not a document id.", "error")
             return []
-        ids.append(int(raw))
+        ids.append(invoice_id)
     if not ids:
         flash("Select at least one invoice.", "error")
     if len(ids) > MAX_BULK:

@@ -10,10 +10,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounting.models import Account, Allocation, JournalEntry, JournalLine, Payment
 from app.core.errors import NotFound
+from app.core.search import contains_text
 from app.extensions import db
 from app.invoicing.calculations import LineInput, compute_totals
 from app.invoicing.models import Invoice, InvoiceLine
@@ -233,3 +234,56 @@ def receivable_lines_open(customer_id: int) -> Decimal:
         .where(and_(Account.role == "receivable", JournalLine.customer_id == customer_id))
     )
     return _cents(value)
+
+
+def journal_entries(
+    *,
+    journal: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    invoice_id: int | None = None,
+    q: str | None = None,
+    sort: str | None = "-date",
+) -> Select[Any]:
+    """Journal entries with their lines, filtered and sorted (`date` or `id`, `-` for
+    newest first); the caller paginates. `q` matches the description, the posted document's
+    number or a payment's receipt number."""
+    stmt = select(JournalEntry).options(
+        selectinload(JournalEntry.lines).joinedload(JournalLine.account)
+    )
+    if journal:
+        stmt = stmt.where(JournalEntry.journal == journal)
+    if date_from:
+        stmt = stmt.where(JournalEntry.date >= date_from)
+    if date_to:
+        stmt = stmt.where(JournalEntry.date <= date_to)
+    if invoice_id:
+        stmt = stmt.where(_about_invoice(invoice_id))
+    if q:
+        receipts = select(Payment.entry_id).where(contains_text(Payment.receipt_number, q))
+        stmt = stmt.where(
+            contains_text(JournalEntry.description, q)
+            | contains_text(JournalEntry.document_number, q)
+            | JournalEntry.id.in_(receipts)
+        )
+    sort = sort or "-date"
+    column = JournalEntry.date if sort.lstrip("-") == "date" else JournalEntry.id
+    descending = sort.startswith("-")
+    return stmt.order_by(
+        column.desc() if descending else column.asc(),
+        JournalEntry.id.desc() if descending else JournalEntry.id.asc(),
+    )
+
+
+def _about_invoice(invoice_id: int) -> Any:
+    """Entries about one document: its own, those with a line on its receivable (payments on
+    it) and those of the credit notes that credit it."""
+    touching = select(JournalLine.id).where(
+        JournalLine.entry_id == JournalEntry.id, JournalLine.invoice_id == invoice_id
+    )
+    credits = select(Invoice.id).where(Invoice.credited_invoice_id == invoice_id)
+    return (
+        (JournalEntry.invoice_id == invoice_id)
+        | touching.exists()
+        | JournalEntry.invoice_id.in_(credits)
+    )

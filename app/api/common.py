@@ -15,6 +15,7 @@ from werkzeug.routing import IntegerConverter
 from app.api.auth import authenticate
 from app.api.errors import handle_domain_error
 from app.core.errors import DomainError
+from app.core.search import MAX_ID
 
 IDEMPOTENCY_PARAM = {
     "in": "header",
@@ -24,7 +25,6 @@ IDEMPOTENCY_PARAM = {
     "description": "Repeat the request with the same key and body to get the stored reply "
     "instead of a second effect. Keys are kept for 7 days (FIELDPOST_IDEMPOTENCY_KEY_DAYS).",
 }
-MAX_ID = 2**31 - 1
 ID_PATH = "<id:{}>"
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate
 
 from app.core.money import to_decimal
+from app.core.search import MAX_ID
 
 
 class DecimalString(fields.String):
@@ -133,9 +134,6 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid")
         return value
-
-
-MAX_ID = 2**31 - 1
 
 
 def Id(*, strict: bool = True, **kwargs: Any) -> fields.Integer:  # noqa: N802 - a field type

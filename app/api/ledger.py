@@ -5,10 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from app.accounting.models import JournalEntry, JournalLine, Payment
+from app.accounting.queries import journal_entries
 from app.accounting.reports import AGING_BUCKETS, receivable_aging, trial_balance
 from app.api.auth import roles
 from app.api.common import resource
@@ -21,27 +18,11 @@ from app.api.schemas import (
     TrialBalanceSchema,
     today,
 )
-from app.core.search import contains_text
-from app.invoicing.models import Invoice
 
 journal_blp = resource("journal-entries", "/api/v1/journal-entries", "The posted journal.")
 reports_blp = resource("reports", "/api/v1/reports", "Trial balance and receivable aging.")
 ZERO = Decimal("0.00")
 JournalPage = page_schema(JournalEntrySchema, "JournalEntryPage")
-
-
-def about_invoice(invoice_id: int) -> Any:
-    """Entries about one document: its own, those with a line on its receivable (payments on
-    it) and those of the credit notes that credit it."""
-    touching = select(JournalLine.id).where(
-        JournalLine.entry_id == JournalEntry.id, JournalLine.invoice_id == invoice_id
-    )
-    credits = select(Invoice.id).where(Invoice.credited_invoice_id == invoice_id)
-    return (
-        (JournalEntry.invoice_id == invoice_id)
-        | touching.exists()
-        | JournalEntry.invoice_id.in_(credits)
-    )
 
 
 @journal_blp.route("", methods=["GET"])
@@ -50,30 +31,8 @@ def about_invoice(invoice_id: int) -> Any:
 @journal_blp.response(200, JournalPage)
 def journal_index(args: dict[str, Any]) -> Any:
     """List journal entries with their lines; filter by journal, dates or invoice."""
-    stmt = select(JournalEntry).options(
-        selectinload(JournalEntry.lines).joinedload(JournalLine.account)
-    )
-    if args.get("journal"):
-        stmt = stmt.where(JournalEntry.journal == args["journal"])
-    if args.get("date_from"):
-        stmt = stmt.where(JournalEntry.date >= args["date_from"])
-    if args.get("date_to"):
-        stmt = stmt.where(JournalEntry.date <= args["date_to"])
-    if args.get("invoice_id"):
-        stmt = stmt.where(about_invoice(args["invoice_id"]))
-    if args["q"]:
-        receipts = select(Payment.entry_id).where(contains_text(Payment.receipt_number, args["q"]))
-        stmt = stmt.where(
-            contains_text(JournalEntry.description, args["q"])
-            | contains_text(JournalEntry.document_number, args["q"])
-            | JournalEntry.id.in_(receipts)
-        )
-    column = JournalEntry.date if args["sort"].lstrip("-") == "date" else JournalEntry.id
-    descending = args["sort"].startswith("-")
-    stmt = stmt.order_by(
-        column.desc() if descending else column.asc(),
-        JournalEntry.id.desc() if descending else JournalEntry.id.asc(),
-    )
+    filters = ("journal", "date_from", "date_to", "invoice_id", "q", "sort")
+    stmt = journal_entries(**{name: args.get(name) for name in filters})
     return paginate(stmt, args, JournalEntrySchema(many=True).dump)
 
 

@@ -6,7 +6,7 @@ from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
 from app.core.errors import DomainError
-from app.core.search import typed_id
+from app.core.search import MAX_ID, typed_id
 from app.extensions import db, login_manager
 from app.web.formatting import register_filters
 
@@ -53,9 +53,6 @@ def _load_user(user_id: str) -> object:
 
     known = typed_id(user_id)
     return db.session.get(User, known) if known else None
-
-
-MAX_ID = 2**31 - 1
 
 
 def _refuse_huge_ids() -> None:
