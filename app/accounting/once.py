@@ -8,20 +8,14 @@ from typing import Any
 from app.accounting.models import Payment
 from app.accounting.services import register_payment
 from app.core.db import use_case
-from app.core.errors import Conflict
-from app.core.form_tokens import claim_form_token, is_valid_shape
+from app.core.form_tokens import AlreadySubmitted, require_unused_form_token
 
-
-class AlreadySubmitted(Conflict):
-    code = "already_submitted"
+__all__ = ["AlreadySubmitted", "register_payment_once"]
 
 
 @use_case
 def register_payment_once(actor: Any, token: str, invoice_id: int, **values: Any) -> Payment:
-    if not is_valid_shape(token):
-        raise Conflict(
-            "This form lost its one-time token; reload the page and try again.", field="_form"
-        )
-    if not claim_form_token(token, "payment"):
-        raise AlreadySubmitted("This payment form was already sent; the payment is recorded once.")
+    require_unused_form_token(
+        token, "payment", "This payment form was already sent; the payment is recorded once."
+    )
     return register_payment(actor, invoice_id, **values)

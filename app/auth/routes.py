@@ -1,4 +1,5 @@
-"""Sign-in (rate limited per e-mail and IP), sign-out, password change, and the admin users page."""
+"""Sign-in (rate limited per e-mail and IP), sign-out, password change, API tokens, and the
+admin users page."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from app.auth.services import (
     update_user,
 )
 from app.auth.throttle import clear_failures, minutes_locked, record_failure
+from app.auth.tokens import issue_own_token, revoke_token_by_id, token_of, tokens_of
 from app.core.errors import DomainError
+from app.core.form_tokens import AlreadySubmitted, new_form_token
 from app.core.http import form_errors, paginate, roles_required
 
 bp = Blueprint("auth", __name__)
@@ -108,6 +111,57 @@ def password() -> str | Response:
     return render_template("auth/password.html", errors=errors), (422 if errors else 200)
 
 
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def tokens() -> tuple[str, int, dict[str, str]] | Response:
+    """The signed-in user's API tokens; a new token is shown on this reply only, never stored
+    or put in the session, so the reply is not cached either."""
+    errors: dict[str, list[str]] = {}
+    name, new_token = "", None
+    if request.method == "POST":
+        name = request.form.get("name", "")
+        once = request.form.get("form_token", "")
+        try:
+            token, new_token = issue_own_token(current_user._get_current_object(), name, once)
+        except AlreadySubmitted:
+            flash(
+                "That form was already sent, so no second token was made. The token is in the "
+                "list; if you did not copy it, revoke it and create a new one.",
+                "info",
+            )
+            return redirect(url_for("auth.tokens"))
+        except DomainError as error:
+            errors = form_errors(error, "name")
+        else:
+            name = ""
+            flash(f"Token “{token.name}” created. Copy it now: it is shown only once.", "success")
+    page = render_template(
+        "auth/tokens.html",
+        errors=errors,
+        name=name,
+        new_token=new_token,
+        tokens=tokens_of(current_user.id),
+        form_token=new_form_token(),
+    )
+    return page, (422 if errors else 200), {"Cache-Control": "no-store"}
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["GET", "POST"])
+@login_required
+def revoke_token(token_id: int) -> str | Response:
+    """Revoke a token (its owner, or an admin for anyone's); GET is the confirm page for
+    browsers without the dialog."""
+    target = request.values.get("next")
+    back = _safe_next(target) if target else url_for("auth.tokens")
+    if request.method == "POST":
+        token = revoke_token_by_id(current_user._get_current_object(), token_id)
+        label = token.name or token.prefix
+        flash(f"Token “{label}” is revoked: programs using it are refused from now on.", "success")
+        return redirect(back)
+    token = token_of(current_user._get_current_object(), token_id)
+    return render_template("auth/revoke_token.html", token=token, back=back)
+
+
 @bp.get("/admin/users")
 @roles_required("admin")
 def users() -> str:
@@ -154,5 +208,10 @@ def user_edit(user_id: int) -> str | Response:
             flash(f"{values['name'] or user.email} saved.", "success")
             return redirect(url_for("auth.users"))
     return render_template(
-        "auth/user_form.html", errors=errors, values=values, user=user, roles=ROLE_CHOICES
+        "auth/user_form.html",
+        errors=errors,
+        values=values,
+        user=user,
+        roles=ROLE_CHOICES,
+        tokens=tokens_of(user.id),
     ), (422 if errors else 200)

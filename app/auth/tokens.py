@@ -12,18 +12,22 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from app.auth.models import User
 from app.auth.services import find_user_by_email
 from app.auth.token_models import ApiToken
 from app.core.db import use_case, utcnow
 from app.core.errors import NotFound, ValidationFailed
+from app.core.form_tokens import require_unused_form_token
 from app.extensions import db
 
 TOKEN_START = "fp_"  # noqa: S105 - the public marker of a Fieldpost token, not a secret
 # last_used_at is refreshed at most this often, so reads do not turn into writes.
 TOUCH_EVERY = timedelta(minutes=1)
+MAX_NAME = 100
+# A user rarely needs more than a handful; the cap keeps forgotten tokens from piling up.
+MAX_LIVE_TOKENS = 20
 
 
 def hash_token(raw: str) -> str:
@@ -39,25 +43,79 @@ def _user_by_email(email: str) -> User:
 
 @use_case
 def issue_token(actor: Any, email: str, name: str = "") -> tuple[ApiToken, str]:
-    """A new token for the user; the raw token is returned once and never stored."""
+    """A new token for the user (the server's command line); the raw token is returned once
+    and never stored."""
     user = _user_by_email(email)
     if not user.active:
         raise ValidationFailed({"email": [f"{user.email} is deactivated."]})
+    return _new_token(user, name.strip()[:MAX_NAME])
+
+
+@use_case
+def issue_own_token(actor: User, name: str, form_token: str | None = None) -> tuple[ApiToken, str]:
+    """A new token for the signed-in user, named for what it is for (the account page). With
+    the page's one-time `form_token`, a resent form (a reload) creates nothing a second time."""
+    if form_token is not None:
+        require_unused_form_token(
+            form_token, "api_token", "That form was already sent; its token was created once."
+        )
+    name = name.strip()
+    if not name:
+        raise ValidationFailed({"name": ["Say what the token is for, e.g. “Accounting sync”."]})
+    if len(name) > MAX_NAME:
+        raise ValidationFailed({"name": [f"Use at most {MAX_NAME} characters."]})
+    live = db.session.scalar(
+        select(func.count())
+        .select_from(ApiToken)
+        .where(ApiToken.user_id == actor.id, ApiToken.revoked_at.is_(None))
+    )
+    if (live or 0) >= MAX_LIVE_TOKENS:
+        raise ValidationFailed(
+            {"name": [f"You have {MAX_LIVE_TOKENS} active tokens; revoke one you no longer use."]}
+        )
+    return _new_token(actor, name)
+
+
+def _new_token(user: User, name: str) -> tuple[ApiToken, str]:
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_START}{prefix}_{secrets.token_urlsafe(32)}"
-    token = ApiToken(user=user, prefix=prefix, token_hash=hash_token(raw), name=name.strip()[:100])
+    token = ApiToken(user=user, prefix=prefix, token_hash=hash_token(raw), name=name)
     db.session.add(token)
     db.session.flush()
     return token, raw
 
 
 def list_tokens(email: str) -> list[ApiToken]:
-    user = _user_by_email(email)
+    return tokens_of(_user_by_email(email).id)
+
+
+def tokens_of(user_id: int) -> list[ApiToken]:
+    """A user's tokens, active ones first, newest first within each."""
     return list(
         db.session.scalars(
-            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at)
+            select(ApiToken)
+            .where(ApiToken.user_id == user_id)
+            .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id)
         )
     )
+
+
+def token_of(actor: User, token_id: int) -> ApiToken:
+    """One token its owner may manage, and an admin anyone's (someone leaves, a laptop is
+    lost). Another user's token is "not found", so ids reveal nothing."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or (token.user_id != actor.id and actor.role != "admin"):
+        raise NotFound("No such token.", field="token_id")
+    return token
+
+
+@use_case
+def revoke_token_by_id(actor: User, token_id: int) -> ApiToken:
+    """Revoke one token from the account or users page; revoking twice changes nothing."""
+    token = token_of(actor, token_id)
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token
 
 
 @use_case

@@ -1,4 +1,5 @@
-"""One-time form tokens: a form that moves money carries a random token, used at most once.
+"""One-time form tokens: a form that moves money (or creates a secret) carries a random token,
+used at most once.
 
 GET writes nothing: the token is random and only its use is stored. A double click or a
 resubmitted form finds its token taken (unique constraint) and records nothing twice.
@@ -13,6 +14,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import UTCDateTime, insert_or_skip, utcnow
+from app.core.errors import Conflict
 from app.extensions import db
 
 
@@ -30,6 +32,21 @@ def new_form_token() -> str:
 
 def is_valid_shape(token: str) -> bool:
     return 16 <= len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum()
+
+
+class AlreadySubmitted(Conflict):
+    code = "already_submitted"
+
+
+def require_unused_form_token(token: str, purpose: str, already_sent: str) -> None:
+    """Claim the form's token inside the caller's use case, or refuse: a form without a
+    usable token (Conflict), or one already sent (AlreadySubmitted, with `already_sent`)."""
+    if not is_valid_shape(token):
+        raise Conflict(
+            "This form lost its one-time token; reload the page and try again.", field="_form"
+        )
+    if not claim_form_token(token, purpose):
+        raise AlreadySubmitted(already_sent)
 
 
 def claim_form_token(token: str, purpose: str) -> bool:

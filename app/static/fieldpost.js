@@ -53,6 +53,25 @@
     }
   });
 
+  /* A secret shown once: Copy puts it on the clipboard; focusing the field selects it all,
+     for browsers where the clipboard is not allowed. */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field) return;
+    field.focus(); field.select();
+    var done = function () { button.textContent = "Copied"; };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () {});
+    } else if (document.execCommand && document.execCommand("copy")) {
+      done();
+    }
+  });
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("[data-select-all]")) event.target.select();
+  });
+
   /* Forms that move money disable their submit button on the first submit. */
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -51,6 +51,9 @@ ACCESS: dict[str, dict[str, int]] = {
     "auth.login": row(302, 302, 302, 302, 200),
     "auth.logout": row(302, 302, 302, 302, 302),
     "auth.password": row(200, 200, 200, 200, 302),
+    # API tokens: everyone their own; the revoke page of another's token is 404, except admin.
+    "auth.revoke_token": row(200, 404, 404, 200, 302),
+    "auth.tokens": row(200, 200, 200, 200, 302),
     "auth.user_edit": row(200, 403, 403, 403, 302),
     "auth.user_new": row(200, 403, 403, 403, 302),
     "auth.users": row(200, 403, 403, 403, 302),

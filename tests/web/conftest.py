@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from app.accounting.services import post_invoice, register_payment
 from app.auth.models import ROLES
+from app.auth.tokens import issue_own_token
 from app.invoicing.services import create_draft
 from tests.conftest import make_app
 from tests.factories import TEST_PASSWORD, CatalogItemFactory, CustomerFactory, UserFactory, line
@@ -68,6 +69,7 @@ class World:
     draft: Any
     posted: Any
     payment: Any
+    token: Any  # the technician's API token
 
 
 @pytest.fixture
@@ -83,7 +85,8 @@ def world(session, users) -> World:
     )
     post_invoice(bookkeeper, posted.id)
     payment = register_payment(bookkeeper, posted.id, amount="20.00")
-    return World(customer, item, draft, posted, payment)
+    token, _ = issue_own_token(users["technician"], "Tablet")
+    return World(customer, item, draft, posted, payment, token)
 
 
 @pytest.fixture

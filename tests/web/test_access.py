@@ -33,6 +33,7 @@ def _url(app, endpoint, world, users):  # type: ignore[no-untyped-def]
         "order_id": 1,
         "part_id": 1,
         "token": "no-such-link-token-0000",
+        "token_id": world.token.id,
     }
     values.update(field_url_values(users))  # the field pages' order, site, time entry...
     args = {name: values[name] for name in rule.arguments if name not in (rule.defaults or {})}

@@ -273,6 +273,7 @@ def test_main_pages_load_without_script_or_csp_errors(page):
     ):
         page.goto(page.base + path)
         expect(page.locator("h1")).to_be_visible()
+    page.click("summary:has-text('Account')")
     page.click("text=Sign out")
     _sign_in(page, "admin@fieldpost.test")
     for path in ("/settings", "/settings/branding", "/settings/numbering", "/admin/users"):
