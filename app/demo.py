@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.accounting import credit_notes
 from app.accounting import services as ledger
 from app.accounting.chart import seed_chart
 from app.auth.models import User
@@ -291,11 +292,11 @@ def _demo_invoices(actor: User, customer_ids: list[int]) -> None:
     mark_sent(actor, overdue)
     # Cancelled: credited in full
     cancelled = posted(4, 20, [_line(callout, "1"), _line(labour, "0.5")])
-    ledger.cancel_invoice(actor, cancelled, reason="Visit cancelled by the customer")
+    credit_notes.cancel_invoice(actor, cancelled, reason="Visit cancelled by the customer")
     # Partly credited: one valve returned
     credited = posted(0, 15, [_line(labour, "2"), _line(valve, "4")])
     note_line = invoicing.get_invoice(credited).lines[1]
-    ledger.issue_credit_note(
+    credit_notes.issue_credit_note(
         actor,
         credited,
         reason="One valve returned unused",

@@ -9,7 +9,8 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
-from app.accounting.services import issue_credit_note, post_invoice, register_payment
+from app.accounting.credit_notes import issue_credit_note
+from app.accounting.services import post_invoice, register_payment
 from app.extensions import db
 from app.invoicing.models import Invoice
 from app.invoicing.services import create_draft

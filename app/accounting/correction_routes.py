@@ -10,14 +10,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.accounting import queries
+from app.accounting.credit_notes import cancel_invoice, issue_credit_note
 from app.accounting.routes import BOOKS, METHOD_LABELS, _m, _posted_invoice, bp
-from app.accounting.services import (
-    apply_credit,
-    cancel_invoice,
-    get_payment,
-    issue_credit_note,
-    reverse_payment,
-)
+from app.accounting.services import apply_credit, get_payment, reverse_payment
 from app.core.errors import DomainError
 from app.core.http import fmt, form_errors, roles_required
 from app.core.money import InvalidNumber, to_decimal

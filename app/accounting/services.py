@@ -1,4 +1,5 @@
-"""Ledger use cases: post documents, register and reverse payments, credit notes, credits.
+"""Ledger use cases: post documents, register and reverse payments, apply customer credit.
+Credit notes are in `app.accounting.credit_notes`.
 
 Each public function is one transaction (see `use_case`). Posting writes the entry first
 and draws the number last, so the per-series counter row is held only until commit.
@@ -6,7 +7,7 @@ and draws the number last, so the per-series counter row is held only until comm
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -15,7 +16,6 @@ from sqlalchemy import func, select
 
 from app.accounting.ledger import (
     allocate_to_invoice,
-    credited_total,
     read_for_posting_with_settings,
     unapplied_sources,
     write_entry,
@@ -43,23 +43,19 @@ from app.core.errors import (
     PeriodLocked,
     ValidationFailed,
 )
-from app.core.money import MAX_AMOUNT, InvalidNumber, money, to_decimal
+from app.core.money import MAX_AMOUNT, InvalidNumber, money
 from app.core.numbering import draw_and_write, draw_number
 from app.extensions import db
 from app.invoicing import events
 from app.invoicing.calculations import Totals
-from app.invoicing.models import Invoice, InvoiceLine
+from app.invoicing.models import Invoice
 from app.invoicing.operations import (
     PostingDraft,
     billing_snapshot,
-    build_credit_note,
-    copy_lines,
     load_invoice,
-    read_for_posting,
     seal_with_number,
     totals_of,
 )
-from app.invoicing.services import build_draft
 from app.invoicing.validation import parse_date
 
 
@@ -134,7 +130,9 @@ def _write_document_entry(
     )
 
 
-def _finalise(draft: PostingDraft, actor: Any, accounts: dict[str, int] | None = None) -> Invoice:
+def finalise_document(
+    draft: PostingDraft, actor: Any, accounts: dict[str, int] | None = None
+) -> Invoice:
     """Write the entry, let listeners act, then draw the number last and freeze the document.
 
     Nothing goes through the ORM's unit of work: the entry is a Core insert, and the number
@@ -142,7 +140,8 @@ def _finalise(draft: PostingDraft, actor: Any, accounts: dict[str, int] | None =
     every poster of the series queues on, so everything else (the frozen values, the seal
     up to the number, the returned instance) is prepared before it is taken; on PostgreSQL
     the draw and the freeze are then one statement, followed by the commit. Returns the
-    posted document, its attributes loading on first use.
+    posted document, its attributes loading on first use. Posting a draft and issuing a
+    credit note both end here.
     """
     series, year = draft.doc_type, draft.invoice_date.year
     actor_id = getattr(actor, "id", None)
@@ -187,7 +186,7 @@ def post_invoice(actor: Any, invoice_id: int) -> Invoice:
     problems = can_post(draft, rules)
     if problems:
         raise InvalidTransition(" ".join(problems))
-    invoice = _finalise(draft, actor, accounts)
+    invoice = finalise_document(draft, actor, accounts)
     events.emit("posted", invoice=invoice)
     return invoice
 
@@ -332,161 +331,6 @@ def _allocations_of(**source: int) -> list[tuple[int, Decimal]]:
         .group_by(Allocation.invoice_id)
     ).all()
     return [(invoice_id, Decimal(total)) for invoice_id, total in rows if total]
-
-
-def _credit_quantities(original: Invoice, lines: Any) -> dict[int, Decimal] | None:
-    """Validate chosen lines and quantities against what is still uncredited.
-
-    Without `lines` the whole invoice is credited, or, after earlier partial notes, every
-    quantity still uncredited.
-    """
-    already = dict(
-        db.session.execute(
-            select(InvoiceLine.credited_line_id, func.sum(InvoiceLine.quantity))
-            .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-            .where(Invoice.credited_invoice_id == original.id, Invoice.state == "posted")
-            .group_by(InvoiceLine.credited_line_id)
-        ).all()
-    )
-    by_id = {line.id: line for line in original.lines}
-    if lines is None:
-        if not already:
-            return None
-        return {
-            line.id: line.quantity - Decimal(already.get(line.id) or 0)
-            for line in original.lines
-            if line.quantity > Decimal(already.get(line.id) or 0)
-        }
-    errors = Errors()
-    chosen: dict[int, Decimal] = {}
-    seen: set[int] = set()
-    if not isinstance(lines, list) or not lines:
-        raise ValidationFailed({"lines": ["Choose at least one line to credit."]})
-    for index, raw in enumerate(lines):
-        where = f"lines[{index}]"
-        line = by_id.get(raw.get("line_id")) if isinstance(raw, dict) else None
-        if line is None:
-            errors.add(f"{where}.line_id", f"Choose a line of {original.number}.")
-            continue
-        if line.id in seen:
-            # Each entry is checked against what is left on its line: a line listed twice
-            # would be credited beyond it, so each line's quantity is given once.
-            errors.add(f"{where}.line_id", "This line is listed twice; give its quantity once.")
-            continue
-        seen.add(line.id)
-        try:
-            quantity = to_decimal(raw.get("quantity"), places=3)
-        except InvalidNumber as exc:
-            errors.add(f"{where}.quantity", f"Quantity {exc}.")
-            continue
-        left = line.quantity - Decimal(already.get(line.id) or 0)
-        if quantity <= 0 or quantity > left:
-            errors.add(f"{where}.quantity", f"Enter a quantity above 0 and at most {left}.")
-            continue
-        chosen[line.id] = quantity
-    errors.raise_if_any()
-    return chosen
-
-
-def _discount_left(original: Invoice, quantities: dict[int, Decimal] | None) -> Decimal | None:
-    """For a note crediting the last uncredited quantities: the fixed discount not yet credited."""
-    if quantities is None or original.discount_kind != "amount":
-        return None
-    credited = dict(
-        db.session.execute(
-            select(InvoiceLine.credited_line_id, func.sum(InvoiceLine.quantity))
-            .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-            .where(Invoice.credited_invoice_id == original.id, Invoice.state == "posted")
-            .group_by(InvoiceLine.credited_line_id)
-        ).all()
-    )
-    for line in original.lines:
-        if (
-            Decimal(credited.get(line.id) or 0) + quantities.get(line.id, Decimal(0))
-            < line.quantity
-        ):
-            return None
-    given = db.session.scalar(
-        select(func.coalesce(func.sum(Invoice.discount_total), 0)).where(
-            Invoice.credited_invoice_id == original.id, Invoice.state == "posted"
-        )
-    )
-    return original.discount_total - Decimal(given or 0)
-
-
-@dataclass(frozen=True)
-class CreditNoteIssued:
-    note: Invoice
-    reissued_draft_id: int | None  # the corrected copy's draft, when one was asked for
-
-
-def issue_credit_note(
-    actor: Any, invoice_id: int, *, reason: str, lines: Any = None, reissue: bool = False
-) -> Invoice:
-    """`credit_invoice`, for callers that need only the note."""
-    return credit_invoice(actor, invoice_id, reason=reason, lines=lines, reissue=reissue).note
-
-
-@use_case
-def credit_invoice(
-    actor: Any, invoice_id: int, *, reason: str, lines: Any = None, reissue: bool = False
-) -> CreditNoteIssued:
-    """Post a credit note against a posted invoice, whole or for chosen lines and quantities.
-
-    The note settles what is still open on the invoice; the rest becomes customer credit.
-    With `reissue`, a new draft copy of the invoice is created for correction.
-    """
-    original = load_invoice(invoice_id, for_update=True)
-    if original.doc_type != "invoice" or original.state != "posted":
-        raise InvalidTransition("Credit notes are issued against posted invoices.")
-    if not str(reason or "").strip():
-        raise ValidationFailed({"reason": ["Say why the invoice is credited."]})
-    if credited_total(original.id) >= original.gross_total:
-        raise InvalidTransition(f"{original.number} is already credited in full.")
-    company = get_company(for_share=True)
-    today = clock.today_in(company.timezone)
-    ensure_open_period(company, today)
-    quantities = _credit_quantities(original, lines)
-    note = build_credit_note(
-        original,
-        quantities,
-        str(reason).strip(),
-        today,
-        getattr(actor, "id", None),
-        discount_left=_discount_left(original, quantities),
-    )
-    if note.gross_total <= 0:
-        raise ValidationFailed(
-            {"lines": ["These quantities credit nothing once rounded to the cent."]}
-        )
-    if credited_total(original.id) + note.gross_total > original.gross_total:
-        raise OverAllocation(
-            "These quantities would credit more than the invoice total.", field="lines"
-        )
-    db.session.flush()  # the note and its lines, for posting to read like any draft
-    note = _finalise(read_for_posting(note.id)[0], actor)
-    allocate_to_invoice(
-        original, min(note.gross_total, original.residual), today, credit_note_id=note.id
-    )
-    draft = None
-    if reissue:
-        draft = build_draft(
-            actor,
-            lines=copy_lines(original),
-            customer_id=original.customer_id,
-            currency=original.currency,
-            notes=original.notes,
-            terms=original.terms,
-            reference=original.reference,
-            discount_kind=original.discount_kind,
-            discount_value=original.discount_value,
-        )
-    return CreditNoteIssued(note, draft.id if draft else None)
-
-
-def cancel_invoice(actor: Any, invoice_id: int, reason: str = "Cancelled") -> Invoice:
-    """Cancel a posted invoice = a full credit note; the invoice then shows Cancelled."""
-    return issue_credit_note(actor, invoice_id, reason=reason)
 
 
 @use_case

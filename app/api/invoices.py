@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import Response
 
-from app.accounting.services import credit_invoice, post_invoice, register_payment
+from app.accounting.credit_notes import credit_invoice
+from app.accounting.services import post_invoice, register_payment
 from app.api.auth import current_user, roles
 from app.api.common import ID_PATH, IDEMPOTENCY_PARAM, resource
 from app.api.idempotency import respond

@@ -7,14 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from app.accounting.services import (
-    apply_credit,
-    cancel_invoice,
-    credit_invoice,
-    issue_credit_note,
-    post_invoice,
-    register_payment,
-)
+from app.accounting.credit_notes import cancel_invoice, credit_invoice, issue_credit_note
+from app.accounting.services import apply_credit, post_invoice, register_payment
 from app.accounting.verify import verify_ledger
 from app.core.errors import InvalidTransition, ValidationFailed
 from app.invoicing.models import Invoice

@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
+from app.accounting.credit_notes import issue_credit_note
 from app.accounting.models import Allocation, JournalEntry, JournalLine, Payment
-from app.accounting.services import issue_credit_note, post_invoice, register_payment
+from app.accounting.services import post_invoice, register_payment
 from app.accounting.verify import verify_ledger
 from app.company.services import set_lock_date
 from app.core.errors import InvoiceNotDraft, PeriodLocked

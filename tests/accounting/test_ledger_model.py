@@ -26,6 +26,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import func, select
 
+from app.accounting import credit_notes
 from app.accounting import services as ledger
 from app.accounting.models import Allocation, JournalEntry, JournalLine, Payment
 from app.accounting.verify import verify_ledger
@@ -197,12 +198,12 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         doc = self.invoice(invoice)
         if share == "full":
-            self.refused(ledger.issue_credit_note, None, invoice, reason="Full credit")
+            self.refused(credit_notes.issue_credit_note, None, invoice, reason="Full credit")
             return
         first = doc.lines[0]
         quantity = first.quantity / 2 if share == "partial" else first.quantity + 1
         error = self.refused(
-            ledger.issue_credit_note,
+            credit_notes.issue_credit_note,
             None,
             invoice,
             reason="Part returned",

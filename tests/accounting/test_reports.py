@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from app.accounting.credit_notes import issue_credit_note
 from app.accounting.reports import receivable_aging, receivable_balance, trial_balance
-from app.accounting.services import (
-    apply_credit,
-    issue_credit_note,
-    post_invoice,
-    register_payment,
-    reverse_payment,
-)
+from app.accounting.services import apply_credit, post_invoice, register_payment, reverse_payment
 from app.accounting.verify import verify_ledger
 from app.core.money import ZERO
 from app.invoicing.services import create_draft

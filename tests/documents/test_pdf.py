@@ -10,8 +10,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from stdnum import iso11649
 
+from app.accounting.credit_notes import issue_credit_note
 from app.accounting.sending import receipt_pdf
-from app.accounting.services import issue_credit_note, register_payment
+from app.accounting.services import register_payment
 from app.company.services import get_company
 from app.invoicing import documents
 from app.invoicing.delivery import DocumentFile

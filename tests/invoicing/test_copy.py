@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app.accounting.services import issue_credit_note, post_invoice
+from app.accounting.credit_notes import issue_credit_note
+from app.accounting.services import post_invoice
 from app.core.errors import InvalidTransition
 from app.invoicing.models import Invoice
 from app.invoicing.services import copy_invoice, create_draft

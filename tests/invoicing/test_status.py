@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.accounting.services import cancel_invoice, post_invoice, register_payment
+from app.accounting.credit_notes import cancel_invoice
+from app.accounting.services import post_invoice, register_payment
 from app.company.services import company_today, update_settings
 from app.core import clock
 from app.extensions import db
