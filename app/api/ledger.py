@@ -9,15 +9,15 @@ from app.accounting.queries import journal_entries
 from app.accounting.reports import AGING_BUCKETS, receivable_aging, trial_balance
 from app.api.auth import roles
 from app.api.common import resource
-from app.api.pagination import page_schema, paginate
-from app.api.schemas import (
+from app.api.ledger_schemas import (
     AgingSchema,
     AsOfArgs,
     JournalEntrySchema,
     JournalListArgs,
     TrialBalanceSchema,
-    today,
 )
+from app.api.pagination import page_schema, paginate
+from app.api.schemas import today
 
 journal_blp = resource("journal-entries", "/api/v1/journal-entries", "The posted journal.")
 reports_blp = resource("reports", "/api/v1/reports", "Trial balance and receivable aging.")

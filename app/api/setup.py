@@ -14,8 +14,9 @@ from app.extensions import csrf
 
 SPEC_OPTIONS: dict[str, Any] = {
     "info": {
-        "description": "Fieldpost's JSON API. Authenticate with `Authorization: Bearer <token>` "
-        "(`flask users token EMAIL`). Money and quantities are decimal strings, dates "
+        "description": "Fieldpost's JSON API. Authenticate with `Authorization: Bearer <token>`: "
+        "create a token in the web app under Account → API tokens (or on the server with "
+        "`flask users token EMAIL`). Money and quantities are decimal strings, dates "
         'YYYY-MM-DD. Errors: `{"error": {"code", "message", "fields"}}`.',
     },
     "servers": [{"url": "/"}],
