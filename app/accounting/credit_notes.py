@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.accounting.ledger import allocate_to_invoice, credited_total
+from app.accounting.queries import credited_quantities
 from app.accounting.services import finalise_document
 from app.company.services import ensure_open_period, get_company
 from app.core import clock
@@ -22,9 +23,9 @@ from app.core.db import use_case
 from app.core.errors import Errors, InvalidTransition, OverAllocation, ValidationFailed
 from app.core.money import InvalidNumber, to_decimal
 from app.extensions import db
-from app.invoicing.models import Invoice, InvoiceLine
-from app.invoicing.operations import build_credit_note, copy_lines, load_invoice, read_for_posting
-from app.invoicing.services import build_draft
+from app.invoicing.models import Invoice
+from app.invoicing.operations import build_credit_note, load_invoice, read_for_posting
+from app.invoicing.services import draft_from
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def credit_invoice(
     company = get_company(for_share=True)
     today = clock.today_in(company.timezone)
     ensure_open_period(company, today)
-    already = _credited_per_line(original.id)
+    already = credited_quantities(original.id)
     quantities = _credit_quantities(original, lines, already)
     note = build_credit_note(
         original,
@@ -87,34 +88,8 @@ def credit_invoice(
     allocate_to_invoice(
         original, min(note.gross_total, original.residual), today, credit_note_id=note.id
     )
-    draft = _reissue(actor, original) if reissue else None
+    draft = draft_from(actor, original, order_links=True) if reissue else None
     return CreditNoteIssued(note, draft.id if draft else None)
-
-
-def _reissue(actor: Any, original: Invoice) -> Invoice:
-    """A new draft copy of the credited invoice, to correct and post again."""
-    return build_draft(
-        actor,
-        lines=copy_lines(original),
-        customer_id=original.customer_id,
-        currency=original.currency,
-        notes=original.notes,
-        terms=original.terms,
-        reference=original.reference,
-        discount_kind=original.discount_kind,
-        discount_value=original.discount_value,
-    )
-
-
-def _credited_per_line(invoice_id: int) -> dict[int, Decimal]:
-    """How much of each line of the invoice its posted credit notes have credited so far."""
-    rows = db.session.execute(
-        select(InvoiceLine.credited_line_id, func.sum(InvoiceLine.quantity))
-        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-        .where(Invoice.credited_invoice_id == invoice_id, Invoice.state == "posted")
-        .group_by(InvoiceLine.credited_line_id)
-    ).all()
-    return {line_id: Decimal(total or 0) for line_id, total in rows}
 
 
 def _credit_quantities(

@@ -187,9 +187,17 @@ def copy_invoice(actor: Any, invoice_id: int) -> Invoice:
             f"{source.title} is a credit note and cannot be copied; to credit again, issue a "
             "new credit note from the invoice."
         )
+    return draft_from(actor, source, order_links=False)  # the copy bills nothing new
+
+
+def draft_from(actor: Any, source: Invoice, *, order_links: bool) -> Invoice:
+    """A new draft with `source`'s customer, lines, terms and discount, dated today (flush
+    only, inside the caller's use case). `order_links` keeps each line's service order, for a
+    corrected reissue of the same work; a copy drops them."""
     lines = copy_lines(source)
-    for line in lines:
-        line["source_order_id"] = None  # the copy bills nothing new from the orders
+    if not order_links:
+        for line in lines:
+            line["source_order_id"] = None
     return build_draft(
         actor,
         lines=lines,
