@@ -7,14 +7,14 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import select
+from sqlalchemy import inspect, select, text
 
 from app.accounting.credit_notes import issue_credit_note
 from app.accounting.services import post_invoice, register_payment
 from app.extensions import db
 from app.invoicing.models import Invoice
 from app.invoicing.services import create_draft
-from tests.factories import CustomerFactory, bind, line
+from tests.factories import CatalogItemFactory, CustomerFactory, bind, line
 
 
 def test_compare_metadata_on_migrated_database_is_empty(app):
@@ -55,3 +55,25 @@ def _payment_states(ids) -> dict[int, str]:
     states = {row.id: row.payment_state for row in rows}
     db.session.remove()
     return states
+
+
+def test_0011_drops_the_catalog_currency_list_and_its_downgrade_lists_every_code_in_use(
+    fresh_database,
+):
+    """Down to 0010 lists every currency an item or the company uses (so items stay valid
+    under the old rule); up again, the list is gone: prices are in the books' currency."""
+    _, app = fresh_database
+    migrations = str(Path(app.root_path).parent / "migrations")
+    with app.app_context():
+        bind(db.session)
+        CatalogItemFactory(currency="EUR")
+        db.session.execute(text("UPDATE catalog_items SET currency = 'SEK'"))
+        db.session.commit()
+        db.session.remove()
+
+        downgrade(directory=migrations, revision="0010")
+        codes = set(db.session.scalars(text("SELECT code FROM catalog_currencies")))
+        db.session.remove()
+        assert codes == {"EUR", "SEK"}
+        upgrade(directory=migrations, revision="heads")
+        assert "catalog_currencies" not in inspect(db.engine).get_table_names()

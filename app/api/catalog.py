@@ -18,9 +18,6 @@ from app.api.schemas import (
 )
 from app.catalog.models import CatalogItem
 from app.catalog.services import ITEM_SORTS, create_item, get_item, search_items, update_item
-from app.company.services import get_company
-from app.core.errors import ValidationFailed
-from app.core.money import foreign_currency_refusal
 
 blp = resource("catalog-items", "/api/v1/catalog-items", "Catalog: labour rates, parts, fees.")
 WRITE = ("admin", "dispatcher", "bookkeeper")
@@ -29,14 +26,6 @@ CatalogPage = page_schema(CatalogItemSchema, "CatalogItemPage")
 
 class CatalogSortedListArgs(CatalogListArgs):
     sort = sort_arg(ITEM_SORTS, "name")
-
-
-def _in_base_currency(data: dict[str, Any]) -> dict[str, Any]:
-    """Invoices' rule: a price in another currency than the books' could never be invoiced.
-    (The catalog service also wants the code listed in the catalog settings.)"""
-    if refusal := foreign_currency_refusal(data.get("currency"), get_company().currency):
-        raise ValidationFailed({"currency": [refusal]})
-    return data
 
 
 def _schema(many: bool = False) -> CatalogItemSchema:
@@ -53,7 +42,7 @@ def _schema(many: bool = False) -> CatalogItemSchema:
 @blp.doc(parameters=[IDEMPOTENCY_PARAM])
 def create(data: dict[str, Any]) -> Any:
     """Create a catalog item."""
-    return respond(201, _schema(), lambda: create_item(current_user(), **_in_base_currency(data)))
+    return respond(201, _schema(), lambda: create_item(current_user(), **data))
 
 
 @blp.route("", methods=["GET"])
@@ -82,5 +71,5 @@ def show(item_id: int) -> Any:
 @blp.response(200, CatalogItemSchema)
 def patch(data: dict[str, Any], item_id: int) -> Any:
     """Change some of an item's fields."""
-    item = update_item(current_user(), item_id, **_in_base_currency(data))
+    item = update_item(current_user(), item_id, **data)
     return jsonify(_schema().dump(item))

@@ -133,7 +133,13 @@ class CatalogItemInSchema(Schema):
     unit = _text(20)
     price = Capped(MAX_UNIT_PRICE, "price", required=True)
     vat_rate = Percent(required=True)
-    currency = Text(validate=validate.Length(equal=3))
+    currency = Text(
+        validate=validate.Length(equal=3),
+        metadata={
+            "description": "The books' currency (the company's), the default and the only "
+            "one accepted: invoices take catalog prices as they stand."
+        },
+    )
     group = _text(100)
     barcode = _text(64)
     active = StrictBoolean()

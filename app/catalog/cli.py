@@ -9,7 +9,8 @@ import click
 from flask.cli import AppGroup
 
 from app.catalog.csv_import import ImportReport, import_catalog, preview_catalog_import
-from app.catalog.units import add_currency, add_unit, list_currencies, list_units
+from app.catalog.units import add_unit, list_units
+from app.company.services import books_currency
 from app.core.errors import DomainError
 
 catalog_cli = AppGroup("catalog", help="Catalog import and settings.")
@@ -47,9 +48,9 @@ def import_command(path: Path, preview: bool) -> None:
 
 @catalog_cli.command("units")
 def units_command() -> None:
-    """The units and currencies the catalog accepts."""
+    """The units the catalog accepts, and the currency its prices are in."""
     click.echo("Units: " + ", ".join(u.code for u in list_units()))
-    click.echo("Currencies: " + ", ".join(c.code for c in list_currencies()))
+    click.echo(f"Currency: {books_currency()} (the books' currency, a company setting)")
 
 
 def _report(error: DomainError) -> None:
@@ -65,15 +66,5 @@ def add_unit_command(code: str, name: str) -> None:
     """Allow a unit of measure in the catalog (e.g. roll)."""
     try:
         click.echo(f"Added unit {add_unit(None, code, name).code}")
-    except DomainError as error:
-        _report(error)
-
-
-@catalog_cli.command("add-currency")
-@click.argument("code")
-def add_currency_command(code: str) -> None:
-    """Allow a currency for catalog prices (ISO 4217, e.g. GBP)."""
-    try:
-        click.echo(f"Added currency {add_currency(None, code).code}")
     except DomainError as error:
         _report(error)

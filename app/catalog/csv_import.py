@@ -17,7 +17,8 @@ from sqlalchemy import select
 
 from app.catalog.models import CatalogItem
 from app.catalog.services import clean_item_values
-from app.catalog.units import currency_codes, unit_codes
+from app.catalog.units import unit_codes
+from app.company.services import books_currency
 from app.core.db import use_case
 from app.core.errors import Errors, ValidationFailed
 from app.extensions import db
@@ -166,7 +167,7 @@ def _clean_row(
     header: list[str],
     report: ImportReport,
     units: set[str],
-    currencies: set[str],
+    currency: str,
 ) -> dict[str, Any]:
     def fail(key: str, message: str) -> None:
         report.errors.append(RowError(number, _column_name(header, key), message))
@@ -202,7 +203,7 @@ def _clean_row(
         if len(values[key]) > limit:
             fail(key, f"Use at most {limit} characters.")
     errors = Errors()
-    clean = clean_item_values(values, errors, creating=True, currencies=currencies)
+    clean = clean_item_values(values, errors, creating=True, currency=currency)
     for key, messages in errors.fields.items():
         for message in messages:
             fail(key, message)
@@ -212,7 +213,7 @@ def _clean_row(
 def _plan(data: bytes | str) -> ImportReport:
     header, rows = _read(decode(data))
     report = ImportReport()
-    units, currencies = unit_codes(), currency_codes()
+    units, currency = unit_codes(), books_currency()
     skus = [r.get("sku", "").strip() for _, r in rows if r.get("sku", "").strip()]
     existing = (
         set(db.session.scalars(select(CatalogItem.sku).where(CatalogItem.sku.in_(skus))))
@@ -221,7 +222,7 @@ def _plan(data: bytes | str) -> ImportReport:
     )
     seen: dict[str, int] = {}
     for number, raw in rows:
-        clean = _clean_row(number, raw, header, report, units, currencies)
+        clean = _clean_row(number, raw, header, report, units, currency)
         sku = clean.get("sku")
         if sku and sku in seen:
             report.errors.append(

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import or_, select
 
 from app.catalog.models import ITEM_KINDS, RATE_KINDS, CatalogItem
-from app.catalog.units import currency_refusal
+from app.company.services import books_currency
 from app.core.db import use_case
 from app.core.errors import Errors, NotFound
-from app.core.money import MAX_UNIT_PRICE, InvalidNumber, money
+from app.core.money import MAX_UNIT_PRICE, InvalidNumber, foreign_currency_refusal, money
 from app.core.search import contains_text
 from app.extensions import db
 
@@ -72,10 +71,10 @@ def clean_item_values(
     creating: bool,
     prefix: str = "",
     item: CatalogItem | None = None,
-    currencies: Collection[str] | None = None,
+    currency: str | None = None,
 ) -> dict[str, Any]:
     """Validate item fields; `prefix` lets the CSV import name the row, `item` is the item
-    being changed, `currencies` the listed ones when many rows are checked."""
+    being changed, `currency` the books' currency when many rows are checked."""
     for field in sorted(set(values) - set(FIELDS)):
         errors.add(prefix + field, "This field cannot be set.")
     clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if k in FIELDS}
@@ -95,14 +94,27 @@ def clean_item_values(
         # Time entries are billed at the labour item of their rate kind; on a part or fee the
         # rate kind would mean nothing.
         errors.add(prefix + "rate_kind", "Only labour items have a rate kind; leave it empty.")
-    if "currency" in clean and (refusal := currency_refusal(clean["currency"], currencies)):
-        errors.add(prefix + "currency", refusal)
+    if creating or "currency" in clean:
+        books = currency or books_currency()
+        clean.setdefault("currency", books)
+        if refusal := currency_problem(clean["currency"], books):
+            errors.add(prefix + "currency", refusal)
     for field in CAPS:
         if creating and field not in clean:
             errors.add(prefix + field, "Enter a value.")
         elif field in clean:
             clean[field] = _priced(clean[field], field, prefix, errors)
     return clean
+
+
+def currency_problem(code: Any, books: str) -> str | None:
+    """Why an item cannot be priced in `code`, or None. Prices are in the books' currency
+    only: an invoice line takes the item's price as it stands, and the ledger has no
+    exchange rates, so a price in another currency would be billed as if it were in the
+    books' currency."""
+    if isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper():
+        return foreign_currency_refusal(code, books)
+    return f"Enter {books}, the currency the books are kept in (an ISO 4217 code in capitals)."
 
 
 def _priced(value: Any, field: str, prefix: str, errors: Errors) -> Decimal | None:

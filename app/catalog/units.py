@@ -1,13 +1,13 @@
-"""Catalog settings: the units of measure and the currencies items may be priced in.
+"""Catalog settings: the units of measure items are sold in.
 
-The CSV import refuses a unit or currency not listed here, so a typo ("pc", "EURO") never
-reaches an invoice line. The migration seeds common units and EUR.
+The CSV import refuses a unit not listed here, so a typo ("pc", "hrs") never reaches an
+invoice line. The migration seeds common units. (Prices are in the books' currency, the
+company's setting; see `app.catalog.services.currency_problem`.)
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import String, select
@@ -37,36 +37,12 @@ class Unit(db.Model):
     name: Mapped[str] = mapped_column(String(100), default="")
 
 
-class Currency(db.Model):
-    __tablename__ = "catalog_currencies"
-
-    code: Mapped[str] = mapped_column(String(3), primary_key=True)  # ISO 4217
-
-
 def list_units() -> list[Unit]:
     return list(db.session.scalars(select(Unit).order_by(Unit.code)))
 
 
-def list_currencies() -> list[Currency]:
-    return list(db.session.scalars(select(Currency).order_by(Currency.code)))
-
-
 def unit_codes() -> set[str]:
     return set(db.session.scalars(select(Unit.code)))
-
-
-def currency_codes() -> set[str]:
-    return set(db.session.scalars(select(Currency.code)))
-
-
-def currency_refusal(code: Any, listed: Collection[str] | None = None) -> str | None:
-    """Why `code` cannot price anything, or None when it can: a price is in one of the
-    currencies listed in the catalog settings, written as listed (ISO 4217 capitals).
-    `listed` saves the lookup when many rows are checked."""
-    listed = currency_codes() if listed is None else listed
-    if isinstance(code, str) and code in listed:
-        return None
-    return f"Unknown currency {code!r}; allowed: {', '.join(sorted(listed))}."
 
 
 @use_case
@@ -82,18 +58,3 @@ def add_unit(actor: Any, code: str, name: str = "") -> Unit:
     db.session.add(unit)
     db.session.flush()
     return unit
-
-
-@use_case
-def add_currency(actor: Any, code: str) -> Currency:
-    errors = Errors()
-    code = (code or "").strip()
-    if len(code) != 3 or not code.isalpha() or not code.isupper():
-        errors.add("code", "Enter an ISO 4217 currency code in capitals, e.g. EUR.")
-    elif db.session.get(Currency, code) is not None:
-        errors.add("code", f"The currency {code} exists already.")
-    errors.raise_if_any()
-    currency = Currency(code=code)
-    db.session.add(currency)
-    db.session.flush()
-    return currency

@@ -98,6 +98,14 @@ def company_timezone() -> str:
     return str(name)
 
 
+def books_currency() -> str:
+    """The currency the books are kept in (ISO 4217): every price and document is in it."""
+    code = db.session.scalar(select(Company.currency).order_by(Company.id).limit(1))
+    if code is None:
+        raise CompanyNotConfigured(NOT_CONFIGURED)
+    return str(code)
+
+
 def company_today() -> date:
     return clock.today_in(company_timezone())
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.catalog.models import CatalogItem
+from app.company.services import update_settings
 from app.customers.models import Customer
 from tests.api.conftest import count
 from tests.factories import CatalogItemFactory, CustomerFactory
@@ -292,6 +293,17 @@ def test_create_item_in_the_company_currency(dispatcher):
     response = dispatcher.post("/api/v1/catalog-items", {**ITEM, "currency": "EUR"})
     assert response.status_code == 201
     assert response.json["currency"] == "EUR"
+
+
+def test_item_without_currency_is_in_the_books_currency(dispatcher):
+    update_settings(None, currency="GBP")
+    response = dispatcher.post("/api/v1/catalog-items", ITEM)
+    assert response.status_code == 201
+    assert response.json["currency"] == "GBP"
+    refused = dispatcher.post("/api/v1/catalog-items", {**ITEM, "currency": "EUR"})
+    assert refused.json["error"]["fields"] == {
+        "currency": ["The books are kept in GBP and cannot carry EUR; use GBP."]
+    }
 
 
 def test_patch_item_to_an_unlisted_currency_is_422(books):

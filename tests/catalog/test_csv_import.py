@@ -8,9 +8,14 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from app.catalog.csv_import import CatalogImportFailed, import_catalog, preview_catalog_import
+from app.catalog.csv_import import (
+    CatalogImportFailed,
+    RowError,
+    import_catalog,
+    preview_catalog_import,
+)
 from app.catalog.models import CatalogItem
-from app.catalog.units import add_currency, add_unit
+from app.catalog.units import add_unit
 
 HEADER = "sku,name,type,unit,group,currency,VAT rate,price\n"
 
@@ -120,11 +125,19 @@ def test_import_unknown_unit_refused_until_added_to_settings(session: Any) -> No
     assert import_catalog(None, data).created == 1
 
 
-def test_import_unknown_currency_refused_until_added(session: Any) -> None:
-    data = (HEADER + "R-1,Rope,product,pcs,,GBP,20,3\n").encode()
-    with pytest.raises(CatalogImportFailed, match="Unknown currency 'GBP'"):
+def test_import_in_another_currency_than_the_books_refused_naming_the_row(session: Any) -> None:
+    data = (HEADER + "R-1,Rope,product,pcs,,EUR,20,3\nR-2,Cord,product,pcs,,GBP,20,3\n").encode()
+    before = _count(session)
+    with pytest.raises(CatalogImportFailed) as refused:
         import_catalog(None, data)
-    add_currency(None, "GBP")
+    assert refused.value.errors == [
+        RowError(3, "currency", "The books are kept in EUR and cannot carry GBP; use EUR.")
+    ]
+    assert _count(session) == before
+
+
+def test_import_takes_the_books_currency_whatever_its_case(session: Any) -> None:
+    data = (HEADER + "R-1,Rope,product,pcs,,eur,20,3\n").encode()
     assert import_catalog(None, data).created == 1
 
 

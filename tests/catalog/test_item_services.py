@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.catalog.services import create_item, update_item
-from app.catalog.units import add_currency
+from app.company.services import update_settings
 from app.core.errors import ValidationFailed
 from tests.factories import CatalogItemFactory
 
@@ -35,17 +35,22 @@ def test_create_non_labour_item_with_rate_kind_refused(session, kind, rate_kind)
     assert list(refused.value.fields) == ["rate_kind"]
 
 
-@pytest.mark.parametrize("currency", ["usd", "eur", "XYZ", "", 978])
-def test_create_item_in_unlisted_currency_refused(session, currency):
+@pytest.mark.parametrize("currency", ["usd", "eur", "XYZ", "GBP", "", 978])
+def test_create_item_in_another_currency_than_the_books_refused(session, currency):
     with pytest.raises(ValidationFailed) as refused:
         create_item(None, name="X", kind="part", price="1", vat_rate="23", currency=currency)
     assert list(refused.value.fields) == ["currency"]
 
 
-def test_create_item_in_a_listed_currency(session):
-    add_currency(None, "GBP")
-    item = create_item(None, name="X", kind="part", price="1", vat_rate="23", currency="GBP")
+def test_item_without_currency_is_priced_in_the_books_currency(session):
+    update_settings(None, currency="GBP")
+    item = create_item(None, name="X", kind="part", price="1", vat_rate="23")
     assert item.currency == "GBP"
+    with pytest.raises(ValidationFailed) as refused:
+        update_item(None, item.id, currency="EUR")
+    assert refused.value.fields == {
+        "currency": ["The books are kept in GBP and cannot carry EUR; use GBP."]
+    }
 
 
 def test_update_item_price_above_the_invoice_cap_refused_stating_the_cap(session):

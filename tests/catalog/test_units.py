@@ -1,4 +1,4 @@
-"""Catalog settings: units and currencies the catalog accepts."""
+"""Catalog settings: the units the catalog accepts."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ from typing import Any
 
 import pytest
 
-from app.catalog.units import add_currency, add_unit, currency_codes, unit_codes
+from app.catalog.units import add_unit, unit_codes
 from app.core.errors import ValidationFailed
 
 
-def test_migration_seeds_common_units_and_euro(session: Any) -> None:
+def test_migration_seeds_common_units(session: Any) -> None:
     assert {"pcs", "h", "m", "kg", "l"} <= unit_codes()
-    assert "EUR" in currency_codes()
 
 
 def test_add_unit_makes_it_available(session: Any) -> None:
@@ -24,11 +23,4 @@ def test_add_unit_makes_it_available(session: Any) -> None:
 def test_add_bad_or_existing_unit_refused(session: Any, code: str) -> None:
     with pytest.raises(ValidationFailed) as error:
         add_unit(None, code)
-    assert "code" in error.value.fields
-
-
-@pytest.mark.parametrize("code", ["eur", "EURO", "EUR", "E1R"])
-def test_add_bad_or_existing_currency_refused(session: Any, code: str) -> None:
-    with pytest.raises(ValidationFailed) as error:
-        add_currency(None, code)
     assert "code" in error.value.fields
