@@ -38,7 +38,7 @@ from app.service_orders.operations import (
     require_role,
     start_if_scheduled,
 )
-from app.service_orders.timesheets import clean_client_id, clean_note
+from app.service_orders.time_rules import clean_client_id, clean_note
 
 MAX_VAT_RATE = Decimal(100)
 LABELS = {"unit_price": "unit price", "vat_rate": "VAT rate"}

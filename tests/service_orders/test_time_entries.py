@@ -208,6 +208,20 @@ def test_dispatcher_corrects_time_on_done_order(world: Any) -> None:
     assert timesheets.correct_time_entry(world.dispatcher, entry.id, minutes=45).minutes == 45
 
 
+def test_correction_with_a_note_over_2000_characters_refused_not_cut(
+    world: Any, session: Any
+) -> None:
+    entry = world.done(minutes=30).time_entries[0]
+    session.commit()  # a refused use case rolls back to here, as a real one would
+    with pytest.raises(ValidationFailed) as error:
+        timesheets.correct_time_entry(world.dispatcher, entry.id, minutes=45, note="x" * 2001)
+    assert error.value.fields == {"note": ["Use at most 2000 characters."]}
+    session.refresh(entry)
+    assert (entry.minutes, entry.note) == (30, "")
+    corrected = timesheets.correct_time_entry(world.dispatcher, entry.id, note="  Van broke down ")
+    assert (corrected.minutes, corrected.note) == (30, "Van broke down")
+
+
 def test_log_time_in_future_refused(world: Any) -> None:
     order = world.in_progress()
     with pytest.raises(ValidationFailed) as error:
