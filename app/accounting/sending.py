@@ -22,13 +22,8 @@ from app.invoicing.outbox import (
     get_outbox_item,
     recipient_for,
 )
-from app.invoicing.pdf import (
-    DOC_TITLES,
-    ReceiptData,
-    html_to_pdf,
-    pdf_filename,
-    render_receipt_html,
-)
+from app.invoicing.pdf import DOC_TITLES, ReceiptData, pdf_filename, render_receipt_html
+from app.invoicing.pdf_pages import html_to_pdf
 
 
 class ConfirmationNeeded(DomainError):

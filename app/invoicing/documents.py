@@ -22,7 +22,8 @@ from app.core.errors import NotFound
 from app.extensions import db
 from app.invoicing.delivery import DocumentFile
 from app.invoicing.operations import load_invoice
-from app.invoicing.pdf import DOC_TITLES, html_to_pdf, pdf_filename, render_invoice_html
+from app.invoicing.pdf import DOC_TITLES, pdf_filename, render_invoice_html
+from app.invoicing.pdf_pages import html_to_pdf
 
 
 @dataclass(frozen=True)

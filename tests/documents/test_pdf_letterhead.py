@@ -14,6 +14,7 @@ from app.accounting.services import register_payment
 from app.company.services import get_company, update_settings
 from app.invoicing import pdf
 from app.invoicing.documents import document_pdf, ensure_document_pdf
+from app.invoicing.pdf_pages import PdfRenderingFailed, html_to_pdf, letterhead, prepare_letterhead
 from tests.documents.conftest import pdf_pages
 from tests.factories import line
 
@@ -114,23 +115,23 @@ def test_company_rename_shows_on_the_next_pdf(session, make_invoice):
 
 def test_brand_colour_change_renders_a_new_letterhead(session):
     company = get_company()
-    before = pdf.prepare_letterhead(pdf._company_block(company))
+    before = prepare_letterhead(pdf._company_block(company))
 
     update_settings(None, brand_color="#0b6e4f")
 
-    after = pdf.prepare_letterhead(pdf._company_block(get_company()))
+    after = prepare_letterhead(pdf._company_block(get_company()))
     assert after != before
-    assert pdf.letterhead(after) is not pdf.letterhead(before)
+    assert letterhead(after) is not letterhead(before)
 
 
 def test_letterhead_rendered_once_and_reused(session):
     block = pdf._company_block(get_company())
-    key = pdf.prepare_letterhead(block)
+    key = prepare_letterhead(block)
 
-    first = pdf.letterhead(key)
+    first = letterhead(key)
 
-    assert pdf.prepare_letterhead(block) == key
-    assert pdf.letterhead(key) is first
+    assert prepare_letterhead(block) == key
+    assert letterhead(key) is first
 
 
 def test_logo_replaced_at_the_same_path_shows_on_the_next_pdf(session, make_invoice, upload_dir):
@@ -177,5 +178,5 @@ def test_html_naming_an_unknown_letterhead_is_refused(app):
         "<body>x</body></html>"
     )
 
-    with app.app_context(), pytest.raises(pdf.PdfRenderingFailed, match="not prepared"):
-        pdf.html_to_pdf(html)
+    with app.app_context(), pytest.raises(PdfRenderingFailed, match="not prepared"):
+        html_to_pdf(html)
