@@ -54,6 +54,9 @@ def register_cli(app: Flask) -> None:
 
 
 def register_listeners(app: Flask) -> None:
+    from app.catalog.services import reprice_in_new_currency
+    from app.company.services import follow_currency_change
     from app.service_orders.invoicing import register_listeners as service_order_listeners
 
     service_order_listeners()
+    follow_currency_change(reprice_in_new_currency)

@@ -182,3 +182,20 @@ def test_users_create_short_password_refused(empty_app):
     with empty_app.app_context():
         assert db.session.scalars(select(User)).all() == []
         db.session.remove()
+
+
+def test_catalog_commands_before_the_company_is_set_up_say_so_without_a_traceback(
+    empty_app, tmp_path
+):
+    units = run(empty_app, "catalog", "units")
+    assert units.exit_code == 0, units.output
+    assert "Currency: not set yet" in units.output
+    assert "Traceback" not in units.output
+    csv_file = tmp_path / "items.csv"
+    csv_file.write_text("name,type,unit,group,VAT rate,price\nRope,product,pcs,,23,3\n")
+    preview = run(empty_app, "catalog", "import", "--preview", str(csv_file))
+    assert preview.exit_code == 1
+    assert (
+        preview.output
+        == "error: Set up the company first (flask demo load or the settings page).\n"
+    )

@@ -4,6 +4,7 @@ admin users page."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -81,10 +82,20 @@ def logout() -> Response:
     return redirect(url_for("auth.login"))
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+def _safe_next(target: str | None, fallback: str = "web.home") -> str:
+    """`target` when it is a path on this site, else the `fallback` page. Browsers drop tabs
+    and line breaks from addresses (a slash, a tab and "/evil.example" reads as another site),
+    so any control character or space refuses the target, as does a scheme or a host."""
+    if (
+        target
+        and target.startswith("/")
+        and target.isprintable()
+        and not any(ch.isspace() or ch == "\\" for ch in target)
+        and not urlsplit(target).netloc
+        and not target.startswith("//")
+    ):
         return target
-    return url_for("web.home")
+    return url_for(fallback)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -151,12 +162,16 @@ def tokens() -> tuple[str, int, dict[str, str]] | Response:
 def revoke_token(token_id: int) -> str | Response:
     """Revoke a token (its owner, or an admin for anyone's); GET is the confirm page for
     browsers without the dialog."""
-    target = request.values.get("next")
-    back = _safe_next(target) if target else url_for("auth.tokens")
+    back = _safe_next(request.values.get("next"), fallback="auth.tokens")
     if request.method == "POST":
-        token = revoke_token_by_id(current_user._get_current_object(), token_id)
-        label = token.name or token.prefix
-        flash(f"Token “{label}” is revoked: programs using it are refused from now on.", "success")
+        token, revoked = revoke_token_by_id(current_user._get_current_object(), token_id)
+        named = f"“{token.name or token.prefix}”"
+        if token.user_id != current_user.id:  # an admin revoking someone's token
+            named += f" of {token.user.name or token.user.email}"
+        if revoked:
+            flash(f"Token {named} is revoked: programs using it are refused from now.", "success")
+        else:
+            flash(f"Token {named} was already revoked.", "info")
         return redirect(back)
     token = token_of(current_user._get_current_object(), token_id)
     return render_template("auth/revoke_token.html", token=token, back=back)

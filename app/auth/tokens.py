@@ -64,6 +64,10 @@ def issue_own_token(actor: User, name: str, form_token: str | None = None) -> tu
         raise ValidationFailed({"name": ["Say what the token is for, e.g. “Accounting sync”."]})
     if len(name) > MAX_NAME:
         raise ValidationFailed({"name": [f"Use at most {MAX_NAME} characters."]})
+    if not name.isprintable():
+        raise ValidationFailed({"name": ["Use one line of text, without control characters."]})
+    # The user's row is locked first, so two submissions at once cannot both pass the cap.
+    db.session.execute(select(User.id).where(User.id == actor.id).with_for_update())
     live = db.session.scalar(
         select(func.count())
         .select_from(ApiToken)
@@ -110,12 +114,14 @@ def token_of(actor: User, token_id: int) -> ApiToken:
 
 
 @use_case
-def revoke_token_by_id(actor: User, token_id: int) -> ApiToken:
-    """Revoke one token from the account or users page; revoking twice changes nothing."""
+def revoke_token_by_id(actor: User, token_id: int) -> tuple[ApiToken, bool]:
+    """Revoke one token from the account or users page: the token, and whether this call
+    revoked it (revoking twice changes nothing)."""
     token = token_of(actor, token_id)
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
-    return token
+    if token.revoked_at is not None:
+        return token, False
+    token.revoked_at = utcnow()
+    return token, True
 
 
 @use_case

@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from app.catalog.csv_import import ImportReport, import_catalog, preview_catalog_import
+from app.catalog.services import items_in_other_currencies
 from app.catalog.units import add_unit, list_units
 from app.company.services import books_currency
 from app.core.errors import DomainError
@@ -28,7 +29,10 @@ def import_command(path: Path, preview: bool) -> None:
     """Import items from a CSV file: all rows or none, updating items by SKU."""
     data = path.read_bytes()
     if preview:
-        report = preview_catalog_import(None, data)
+        try:
+            report = preview_catalog_import(None, data)
+        except DomainError as error:
+            _report(error)
         for row in report.rows:
             click.echo(f"row {row.row}: {row.action} {row.values.get('name', '')}")
         _print_errors(report)
@@ -50,7 +54,19 @@ def import_command(path: Path, preview: bool) -> None:
 def units_command() -> None:
     """The units the catalog accepts, and the currency its prices are in."""
     click.echo("Units: " + ", ".join(u.code for u in list_units()))
-    click.echo(f"Currency: {books_currency()} (the books' currency, a company setting)")
+    try:
+        currency = books_currency()
+    except DomainError:
+        click.echo("Currency: not set yet (set up the company first: its currency prices items)")
+        return
+    click.echo(f"Currency: {currency} (the books' currency, a company setting)")
+    others = items_in_other_currencies(currency)
+    if others:
+        click.echo(
+            f"{len(others)} item(s) priced in another currency cannot be invoiced until "
+            f"re-priced in {currency}: " + ", ".join(others),
+            err=True,
+        )
 
 
 def _report(error: DomainError) -> None:

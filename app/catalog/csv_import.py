@@ -25,8 +25,8 @@ from app.extensions import db
 
 MAX_ROWS = 20_000
 MAX_BYTES = 5 * 1024 * 1024
-REQUIRED = ("name", "type", "unit", "group", "currency", "vat_rate", "price")
-OPTIONAL = ("sku", "kind", "rate_kind")
+REQUIRED = ("name", "type", "unit", "group", "vat_rate", "price")
+OPTIONAL = ("sku", "kind", "rate_kind", "currency")
 ALIASES = {
     "vat rate": "vat_rate",
     "vat %": "vat_rate",
@@ -189,7 +189,8 @@ def _clean_row(
         "kind": kind,
         "unit": raw.get("unit", "").strip(),
         "group": raw.get("group", "").strip(),
-        "currency": raw.get("currency", "").strip().upper(),
+        # Absent or empty: the books' currency, as for an item made on its page.
+        "currency": raw.get("currency", "").strip().upper() or None,
         "vat_rate": raw.get("vat_rate", "").strip().rstrip("%").strip(),
         "price": raw.get("price", "").strip(),
         "sku": raw.get("sku", "").strip(),
@@ -202,6 +203,8 @@ def _clean_row(
     for key, limit in (("name", 200), ("group", 100), ("sku", 64)):
         if len(values[key]) > limit:
             fail(key, f"Use at most {limit} characters.")
+    if values["currency"] is None:
+        del values["currency"]
     errors = Errors()
     clean = clean_item_values(values, errors, creating=True, currency=currency)
     for key, messages in errors.fields.items():

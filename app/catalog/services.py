@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from app.catalog.models import ITEM_KINDS, RATE_KINDS, CatalogItem
 from app.company.services import books_currency
@@ -15,6 +16,7 @@ from app.core.money import MAX_UNIT_PRICE, InvalidNumber, foreign_currency_refus
 from app.core.search import contains_text
 from app.extensions import db
 
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 FIELDS = [
     "sku",
     "name",
@@ -107,12 +109,29 @@ def clean_item_values(
     return clean
 
 
+def reprice_in_new_currency(old: str, new: str) -> None:
+    """The books' currency changed before any document was issued (a setup correction): the
+    catalog's prices were typed in the books' currency, so they are read in the new one."""
+    db.session.execute(update(CatalogItem).where(CatalogItem.currency == old).values(currency=new))
+
+
+def items_in_other_currencies(books: str) -> list[str]:
+    """Items still priced in another currency than the books' (stored before prices were
+    held to it), named by SKU or name, for `flask catalog units` to point out."""
+    rows = db.session.execute(
+        select(CatalogItem.sku, CatalogItem.name, CatalogItem.currency)
+        .where(CatalogItem.currency != books)
+        .order_by(CatalogItem.id)
+    )
+    return [f"{sku or name} ({code})" for sku, name, code in rows]
+
+
 def currency_problem(code: Any, books: str) -> str | None:
     """Why an item cannot be priced in `code`, or None. Prices are in the books' currency
     only: an invoice line takes the item's price as it stands, and the ledger has no
     exchange rates, so a price in another currency would be billed as if it were in the
     books' currency."""
-    if isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper():
+    if isinstance(code, str) and CURRENCY_CODE.fullmatch(code):
         return foreign_currency_refusal(code, books)
     return f"Enter {books}, the currency the books are kept in (an ISO 4217 code in capitals)."
 

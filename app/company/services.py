@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -176,9 +177,42 @@ def update_settings(actor: Any, **values: Any) -> Company:
     _validate_settings(values, errors)
     errors.raise_if_any()
     company = get_company(for_update=True)
+    old_currency = company.currency
+    if values.get("currency", old_currency) != old_currency:
+        _refuse_currency_change_after_documents(old_currency)
     for key, value in values.items():
         setattr(company, key, value)
+    if company.currency != old_currency:
+        for follow in _currency_followers:
+            follow(old_currency, company.currency)
     return company
+
+
+# Modules above company that keep prices in the books' currency (the catalog) register here
+# to follow a change of it in the same transaction, without company importing them.
+_currency_followers: list[Callable[[str, str], None]] = []
+
+
+def follow_currency_change(follow: Callable[[str, str], None]) -> None:
+    """`follow(old, new)` runs when the books' currency changes (only before any document is
+    issued); a second registration of the same function is ignored."""
+    if follow not in _currency_followers:
+        _currency_followers.append(follow)
+
+
+def _refuse_currency_change_after_documents(currency: str) -> None:
+    """The ledger keeps one currency and no exchange rates: once a document has a number,
+    its amounts are in the books' currency for good, so that currency stays."""
+    issued = db.session.scalar(select(NumberCounter.id).limit(1))
+    if issued is not None:
+        raise ValidationFailed(
+            {
+                "currency": [
+                    f"Documents were already issued in {currency}; the books keep one "
+                    "currency, so it cannot change now."
+                ]
+            }
+        )
 
 
 @use_case

@@ -61,7 +61,11 @@
     var field = document.getElementById(button.getAttribute("data-copy"));
     if (!field) return;
     field.focus(); field.select();
-    var done = function () { button.textContent = "Copied"; };
+    var status = document.getElementById(button.getAttribute("data-copy") + "-status");
+    var done = function () {
+      button.textContent = "Copied";
+      if (status) status.textContent = "Copied to the clipboard.";
+    };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(field.value).then(done, function () {});
     } else if (document.execCommand && document.execCommand("copy")) {
@@ -70,6 +74,21 @@
   });
   document.addEventListener("focusin", function (event) {
     if (event.target.matches && event.target.matches("[data-select-all]")) event.target.select();
+  });
+
+  /* Menus (<details class="more">: More, Account) close on Escape, on a click elsewhere and
+     when the focus moves out of them, as a menu does. */
+  function closeMenusOutside(target) {
+    $all("details.more[open]").forEach(function (menu) {
+      if (!menu.contains(target)) menu.open = false;
+    });
+  }
+  document.addEventListener("click", function (event) { closeMenusOutside(event.target); });
+  document.addEventListener("focusin", function (event) { closeMenusOutside(event.target); });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = event.target.closest && event.target.closest("details.more[open]");
+    if (menu) { menu.open = false; menu.querySelector("summary").focus(); }
   });
 
   /* Forms that move money disable their submit button on the first submit. */

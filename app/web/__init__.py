@@ -41,6 +41,7 @@ def register_web(app: Flask) -> None:
 
     register_field_pages(app)
     app.before_request(_refuse_huge_ids)
+    app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(DomainError, _domain_error)
@@ -62,6 +63,24 @@ def _refuse_huge_ids() -> None:
     for value in (request.view_args or {}).values():
         if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= MAX_ID:
             abort(404)
+
+
+def _refuse_nul_characters() -> None:
+    """A NUL character cannot be stored (PostgreSQL refuses it in text): a page whose form or
+    address carries one is refused naming the field, before anything reads it. The API's
+    own fields refuse it with a JSON 422."""
+    from flask import abort, request
+
+    if request.path.startswith("/api/"):
+        return
+    for source in (request.args, request.form):
+        for name, value in source.items(multi=True):
+            if "\x00" in value:
+                abort(
+                    400,
+                    description=f"“{name}” contains a NUL character, which cannot be stored. "
+                    "Remove it and send the form again; nothing was saved.",
+                )
 
 
 def _security_headers(response):  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.catalog.csv_import import (
     CatalogImportFailed,
@@ -15,7 +15,10 @@ from app.catalog.csv_import import (
     preview_catalog_import,
 )
 from app.catalog.models import CatalogItem
+from app.catalog.services import items_in_other_currencies
 from app.catalog.units import add_unit
+from app.company.services import update_settings
+from tests.factories import CatalogItemFactory
 
 HEADER = "sku,name,type,unit,group,currency,VAT rate,price\n"
 
@@ -187,3 +190,20 @@ def test_import_kind_contradicting_type_refused(session: Any) -> None:
     with pytest.raises(CatalogImportFailed) as failed:
         import_catalog(None, data)
     assert [(e.row, e.column) for e in failed.value.errors] == [(2, "kind")]
+
+
+def test_import_without_a_currency_column_or_cell_prices_in_the_books_currency(
+    session: Any,
+) -> None:
+    update_settings(None, currency="GBP")
+    without_column = b"sku,name,type,unit,group,VAT rate,price\nR-1,Rope,product,pcs,,20,3\n"
+    assert import_catalog(None, without_column).created == 1
+    empty_cell = (HEADER + "R-2,Cord,product,pcs,,,20,3\n").encode()
+    assert import_catalog(None, empty_cell).created == 1
+    assert (_item(session, "R-1").currency, _item(session, "R-2").currency) == ("GBP", "GBP")
+
+
+def test_items_left_in_another_currency_are_named_for_the_catalog_settings(session: Any) -> None:
+    CatalogItemFactory(sku="OLD-1", currency="EUR")
+    session.execute(text("UPDATE catalog_items SET currency = 'SEK' WHERE sku = 'OLD-1'"))
+    assert items_in_other_currencies("EUR") == ["OLD-1 (SEK)"]

@@ -76,3 +76,41 @@ def test_update_settings_vat_exempt_saved(session):
 def test_update_settings_terms_link_saved(session):
     update_settings(None, terms_url="https://fieldpost.test/terms?lang=en")
     assert get_company().terms_url == "https://fieldpost.test/terms?lang=en"
+
+
+def test_books_currency_changes_before_any_document_and_catalog_prices_follow(session):
+    from tests.factories import CatalogItemFactory
+
+    item = CatalogItemFactory(currency="EUR")
+    update_settings(None, currency="GBP")
+    session.refresh(item)
+    assert (get_company().currency, item.currency) == ("GBP", "GBP")
+
+
+def test_books_currency_cannot_change_once_a_document_has_a_number(session):
+    from app.accounting.services import post_invoice
+    from app.invoicing.services import create_draft
+    from tests.factories import CatalogItemFactory, CustomerFactory, line
+
+    item = CatalogItemFactory(currency="EUR")
+    customer = CustomerFactory()
+    post_invoice(None, create_draft(None, customer_id=customer.id, lines=[line("Work")]).id)
+    session.commit()  # a refused use case rolls back to here, as a real one would
+
+    with pytest.raises(ValidationFailed) as refused:
+        update_settings(None, currency="GBP", name="Renamed Ltd")
+
+    assert refused.value.fields == {
+        "currency": [
+            "Documents were already issued in EUR; the books keep one currency, so it "
+            "cannot change now."
+        ]
+    }
+    session.refresh(item)
+    assert (get_company().currency, get_company().name != "Renamed Ltd", item.currency) == (
+        "EUR",
+        True,
+        "EUR",
+    )
+    update_settings(None, currency="EUR", name="Renamed Ltd")  # the same currency is no change
+    assert get_company().name == "Renamed Ltd"

@@ -31,6 +31,17 @@ def test_create_copy_use_and_revoke_a_token(browser, live):
     page = tablet_page(browser, live, live.seed(build))
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live.url)
 
+    # The Account menu closes as menus do: on Escape (focus back on it) and a click elsewhere.
+    account = page.locator("details.account")
+    page.click("summary:has-text('Account')")
+    assert account.get_attribute("open") is not None
+    page.keyboard.press("Escape")
+    assert account.get_attribute("open") is None
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    page.click("summary:has-text('Account')")
+    page.click("main h1")
+    assert account.get_attribute("open") is None
+
     page.click("summary:has-text('Account')")
     page.click("a:has-text('API tokens')")
     page.wait_for_url(live.url + "/account/tokens")
@@ -41,8 +52,10 @@ def test_create_copy_use_and_revoke_a_token(browser, live):
     page.click("button:has-text('Create token')")
     raw = page.input_value("#new-token")
     assert raw.startswith("fp_")
+    assert page.evaluate("document.activeElement.id") == "new-token"  # focus on the token
     page.click("[data-copy='new-token']")
     page.wait_for_selector("[data-copy='new-token']:has-text('Copied')")
+    assert page.inner_text("#new-token-status") == "Copied to the clipboard."
     assert page.evaluate("navigator.clipboard.readText()") == raw
     assert _api_status(page, live, raw) == 200
     if os.environ.get("FIELDPOST_SCREENSHOTS"):  # for the docs, only when asked

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from app.auth.token_models import ApiToken
 from app.auth.tokens import MAX_LIVE_TOKENS, issue_own_token
 from app.extensions import db
+from tests.factories import TEST_PASSWORD
 
 
 def _count(user) -> int:
@@ -160,3 +162,62 @@ def test_every_role_finds_the_page_in_the_user_menu(as_role):
     for role in ("admin", "bookkeeper", "dispatcher", "technician"):
         home = as_role(role).get("/", follow_redirects=True).get_data(as_text=True)
         assert 'href="/account/tokens"' in home, role
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["/\t/evil.example/", "/\n/evil.example", "//evil.example", "https://evil.example/", "/\\evil"],
+)
+def test_revoke_next_that_a_browser_reads_as_another_site_is_refused(as_role, users, target):
+    token, _ = issue_own_token(users["dispatcher"], "Planner")
+    client = as_role("dispatcher")
+    page = client.get(f"/account/tokens/{token.id}/revoke", query_string={"next": target})
+    assert page.status_code == 200
+    assert 'href="/account/tokens"' in page.get_data(as_text=True)
+    response = client.post(f"/account/tokens/{token.id}/revoke", data={"next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/account/tokens")
+
+
+def test_sign_in_next_that_a_browser_reads_as_another_site_goes_home(anonymous, users):
+    for target in ("/\t/evil.example/", "/\nx"):
+        response = anonymous.post(
+            "/login",
+            query_string={"next": target},
+            data={"email": users["bookkeeper"].email, "password": TEST_PASSWORD},
+        )
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/"
+        anonymous.post("/logout")
+
+
+def test_token_name_must_be_one_line_of_text(as_role, users):
+    for name in ("Route\nplanner", "Route\x07planner"):
+        response = _create(as_role("dispatcher"), name)
+        assert response.status_code == 422
+        assert "Use one line of text" in response.get_data(as_text=True)
+    assert _count(users["dispatcher"]) == 0
+
+
+def test_revoking_twice_says_it_was_already_revoked(as_role, users):
+    token, _ = issue_own_token(users["bookkeeper"], "Accounting sync")
+    client = as_role("bookkeeper")
+    client.post(f"/account/tokens/{token.id}/revoke")
+    again = client.post(f"/account/tokens/{token.id}/revoke", follow_redirects=True)
+    assert "“Accounting sync” was already revoked." in again.get_data(as_text=True)
+    page = client.get(f"/account/tokens/{token.id}/revoke").get_data(as_text=True)
+    assert "“Accounting sync” is revoked</h1>" in page
+    assert "Revoke token</button>" not in page
+
+
+def test_admin_revoking_names_the_owner_and_paused_tokens_of_deactivated_users(as_role, users):
+    tech = users["technician"]
+    token, _ = issue_own_token(tech, "Van tablet")
+    admin = as_role("admin")
+    tech.active = False
+    db.session.flush()
+    page = admin.get(f"/admin/users/{tech.id}").get_data(as_text=True)
+    assert "Refused" in page
+    assert "while the user is deactivated" in page
+    done = admin.post(f"/account/tokens/{token.id}/revoke", follow_redirects=True)
+    assert f"“Van tablet” of {tech.name} is revoked" in done.get_data(as_text=True)

@@ -41,3 +41,26 @@ def test_user_search_takes_percent_and_underscore_literally(as_role, users):
     for wildcard in ("%", "_"):
         html = admin.get(f"/admin/users?q={wildcard}").get_data(as_text=True)
         assert users["bookkeeper"].email not in html
+
+
+def test_a_nul_character_in_a_form_is_refused_naming_the_field_and_saves_nothing(as_role):
+    from sqlalchemy import func, select
+
+    from app.customers.models import Customer
+    from app.extensions import db
+
+    before = db.session.scalar(select(func.count()).select_from(Customer))
+    response = as_role("dispatcher").post(
+        "/customers/new", data={"name": "Acme\x00Ltd", "country": "IE"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "“name” contains a NUL character" in html
+    assert "nothing was saved" in html
+    assert db.session.scalar(select(func.count()).select_from(Customer)) == before
+
+
+def test_a_nul_character_in_a_search_is_refused_naming_it(as_role):
+    response = as_role("bookkeeper").get("/customers", query_string={"q": "a\x00b"})
+    assert response.status_code == 400
+    assert "“q” contains a NUL character" in response.get_data(as_text=True)
