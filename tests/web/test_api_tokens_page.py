@@ -60,15 +60,26 @@ def test_created_token_is_shown_once_and_works_with_the_users_role(as_role, user
     assert stored.token_hash != raw
 
 
-def test_token_needs_a_name_of_at_most_100_characters_and_writes_nothing(as_role, users):
-    client = as_role("bookkeeper")
-    for name, message in (("   ", "Say what the token is for"), ("x" * 101, "at most 100")):
-        response = _create(client, name)
-        html = response.get_data(as_text=True)
-        assert response.status_code == 422
-        assert message in html
+@pytest.mark.parametrize(
+    ("name", "form_token", "message"),
+    [
+        ("   ", None, "Say what the token is for"),
+        ("x" * 101, None, "Use at most 100 characters."),
+        ("Route\nplanner", None, "Use one line of text"),
+        ("Route\x07planner", None, "Use one line of text"),
+        ("Planner", "", "lost its one-time token"),
+    ],
+)
+def test_refused_token_creation_names_the_problem_and_writes_nothing(
+    as_role, users, name, form_token, message
+):
+    response = _create(as_role("bookkeeper"), name, form_token=form_token)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in html
+    if form_token is None:  # a refused name is shown beside its field
         assert 'aria-describedby="name-hint name-error"' in html
-        assert 'id="new-token"' not in html
+    assert 'id="new-token"' not in html
     assert _count(users["bookkeeper"]) == 0
 
 
@@ -96,13 +107,6 @@ def test_a_resent_form_creates_no_second_token(as_role, users):
     assert "no second token was made" in html
     assert 'id="new-token"' not in html
     assert _count(users["dispatcher"]) == 1
-
-
-def test_a_form_without_its_one_time_token_writes_nothing(as_role, users):
-    response = _create(as_role("dispatcher"), "Planner", form_token="")
-    assert response.status_code == 422
-    assert "lost its one-time token" in response.get_data(as_text=True)
-    assert _count(users["dispatcher"]) == 0
 
 
 def test_owner_revokes_a_token_and_the_api_refuses_it_at_once(as_role, users):
@@ -148,16 +152,6 @@ def test_admin_sees_and_revokes_a_users_tokens_from_the_user_page(as_role, users
     assert admin.get(back).get_data(as_text=True).count("Revoke…") == 0
 
 
-def test_revoke_never_redirects_off_site(as_role, users):
-    token, _ = issue_own_token(users["dispatcher"], "Planner")
-    client = as_role("dispatcher")
-    response = client.post(
-        f"/account/tokens/{token.id}/revoke", data={"next": "https://evil.example/"}
-    )
-    assert response.status_code == 302
-    assert "evil.example" not in response.headers["Location"]
-
-
 def test_every_role_finds_the_page_in_the_user_menu(as_role):
     for role in ("admin", "bookkeeper", "dispatcher", "technician"):
         home = as_role(role).get("/", follow_redirects=True).get_data(as_text=True)
@@ -189,14 +183,6 @@ def test_sign_in_next_that_a_browser_reads_as_another_site_goes_home(anonymous, 
         assert response.status_code == 302
         assert response.headers["Location"] == "/"
         anonymous.post("/logout")
-
-
-def test_token_name_must_be_one_line_of_text(as_role, users):
-    for name in ("Route\nplanner", "Route\x07planner"):
-        response = _create(as_role("dispatcher"), name)
-        assert response.status_code == 422
-        assert "Use one line of text" in response.get_data(as_text=True)
-    assert _count(users["dispatcher"]) == 0
 
 
 def test_revoking_twice_says_it_was_already_revoked(as_role, users):
