@@ -48,7 +48,7 @@ def issue_token(actor: Any, email: str, name: str = "") -> tuple[ApiToken, str]:
     user = _user_by_email(email)
     if not user.active:
         raise ValidationFailed({"email": [f"{user.email} is deactivated."]})
-    return _new_token(user, name.strip()[:MAX_NAME])
+    return _new_token(user, name.strip()[:MAX_NAME], field="email")
 
 
 @use_case
@@ -66,21 +66,26 @@ def issue_own_token(actor: User, name: str, form_token: str | None = None) -> tu
         raise ValidationFailed({"name": [f"Use at most {MAX_NAME} characters."]})
     if not name.isprintable():
         raise ValidationFailed({"name": ["Use one line of text, without control characters."]})
-    # The user's row is locked first, so two submissions at once cannot both pass the cap.
-    db.session.execute(select(User.id).where(User.id == actor.id).with_for_update())
+    return _new_token(actor, name, field="name")
+
+
+def _new_token(user: User, name: str, *, field: str) -> tuple[ApiToken, str]:
+    """A token for `user`, within the cap on active tokens (refused naming `field`)."""
+    # The user's row is locked first, so two requests at once cannot both pass the cap.
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     live = db.session.scalar(
         select(func.count())
         .select_from(ApiToken)
-        .where(ApiToken.user_id == actor.id, ApiToken.revoked_at.is_(None))
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
     )
     if (live or 0) >= MAX_LIVE_TOKENS:
         raise ValidationFailed(
-            {"name": [f"You have {MAX_LIVE_TOKENS} active tokens; revoke one you no longer use."]}
+            {
+                field: [
+                    f"{user.email} has {MAX_LIVE_TOKENS} active tokens; revoke one no longer used."
+                ]
+            }
         )
-    return _new_token(actor, name)
-
-
-def _new_token(user: User, name: str) -> tuple[ApiToken, str]:
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_START}{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken(user=user, prefix=prefix, token_hash=hash_token(raw), name=name)

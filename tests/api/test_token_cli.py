@@ -37,3 +37,14 @@ def test_token_for_unknown_user_fails_naming_it(app, session):
 def test_revoke_unknown_prefix_fails(app, session):
     result = app.test_cli_runner().invoke(args=["users", "revoke-token", "deadbeef"])
     assert result.exit_code == 1
+
+
+def test_token_command_keeps_the_cap_on_active_tokens(app, session):
+    from app.auth.tokens import MAX_LIVE_TOKENS, issue_token
+
+    user = UserFactory(role="dispatcher")
+    for number in range(MAX_LIVE_TOKENS):
+        issue_token(None, user.email, f"sync {number}")
+    result = app.test_cli_runner().invoke(args=["users", "token", user.email])
+    assert result.exit_code == 1
+    assert f"{user.email} has {MAX_LIVE_TOKENS} active tokens; revoke one" in result.output

@@ -89,7 +89,7 @@ def test_live_tokens_are_capped_and_a_revoked_one_frees_a_place(as_role, users):
     client = as_role("technician")
     response = _create(client, "One more")
     assert response.status_code == 422
-    assert f"You have {MAX_LIVE_TOKENS} active tokens" in response.get_data(as_text=True)
+    assert f"{user.email} has {MAX_LIVE_TOKENS} active tokens" in response.get_data(as_text=True)
     assert _count(user) == MAX_LIVE_TOKENS
 
     client.post(f"/account/tokens/{made[0].id}/revoke")
