@@ -71,6 +71,14 @@ def test_login_next_to_other_site_goes_home(anonymous, users):
     assert response.headers["Location"] == "/"
 
 
+def test_login_next_on_this_site_keeps_its_query(anonymous, users):
+    response = anonymous.post(
+        "/login?next=/invoices%3Fstatus%3Doverdue%26page%3D2",
+        data={"email": users["bookkeeper"].email, "password": TEST_PASSWORD},
+    )
+    assert response.headers["Location"] == "/invoices?status=overdue&page=2"
+
+
 def test_logout_ends_session(as_role):
     client = as_role("bookkeeper")
     assert client.post("/logout").status_code == 302
