@@ -56,7 +56,11 @@ def register_cli(app: Flask) -> None:
 def register_listeners(app: Flask) -> None:
     from app.catalog.services import reprice_in_new_currency
     from app.company.services import follow_currency_change
+    from app.invoicing.services import drafts_in_new_currency
     from app.service_orders.invoicing import register_listeners as service_order_listeners
+    from app.service_orders.parts import part_lines_in_new_currency
 
     service_order_listeners()
-    follow_currency_change(reprice_in_new_currency)
+    # Before any document is issued, what was typed in the books' currency follows it.
+    for follow in (reprice_in_new_currency, drafts_in_new_currency, part_lines_in_new_currency):
+        follow_currency_change(follow)

@@ -65,7 +65,9 @@ _ROLE_ACCOUNTS = (
 # lock-date change, so no document lands in a period closed while it was being posted.
 _READ_FOR_POSTING = (
     draft_statement()
-    .add_columns(_companies.c.vat_registered, _companies.c.lock_date, _ROLE_ACCOUNTS)
+    .add_columns(
+        _companies.c.vat_registered, _companies.c.lock_date, _companies.c.currency, _ROLE_ACCOUNTS
+    )
     .join(_companies, _companies.c.id == select(func.min(_companies.c.id)).scalar_subquery())
     .suffix_with(f"FOR SHARE OF {_companies.name}", dialect="postgresql")
 )
@@ -80,13 +82,13 @@ def read_for_posting_with_settings(
     except NotFound:
         get_company()  # no company set up is the better answer, when it is the reason
         raise
-    vat_registered, lock_date, role_accounts = first_row[-3:]
+    vat_registered, lock_date, currency, role_accounts = first_row[-4:]
     accounts = {}
     for pair in (role_accounts or "").split(","):
         if pair:
             role, account_id = pair.split(":")
             accounts[role] = int(account_id)
-    return draft, PostingRules(vat_registered, lock_date), accounts
+    return draft, PostingRules(vat_registered, lock_date, currency), accounts
 
 
 def write_entry(

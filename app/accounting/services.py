@@ -66,6 +66,12 @@ def can_post(invoice: Invoice | PostingDraft, company: Company | PostingRules) -
         problems.append("It is already posted.")
     if not invoice.lines:
         problems.append("Add at least one line.")
+    if invoice.currency != company.currency:
+        # The ledger keeps one currency: amounts in another would be booked as if in it.
+        problems.append(
+            f"It is in {invoice.currency}, the books in {company.currency}; "
+            "make it again in the books' currency."
+        )
     if not invoice.customer.has_billing_address:
         problems.append(f"{invoice.customer.name} needs a billing address (street, city, country).")
     if (

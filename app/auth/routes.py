@@ -83,14 +83,14 @@ def logout() -> Response:
 
 
 def _safe_next(target: str | None, fallback: str = "web.home") -> str:
-    """`target` when it is a path on this site, else the `fallback` page. Browsers drop tabs
-    and line breaks from addresses (a slash, a tab and "/evil.example" reads as another site),
-    so any control character or space refuses the target, as does a scheme or a host."""
+    """`target` when it is a path on this site, else the `fallback` page. Browsers drop tabs,
+    line breaks and other ASCII control characters from addresses (a slash, a tab and
+    "/evil.example" reads as another site), and treat a backslash as a slash, so those
+    refuse the target, as does a scheme or a host."""
     if (
         target
         and target.startswith("/")
-        and target.isprintable()
-        and not any(ch.isspace() or ch == "\\" for ch in target)
+        and not any(ord(ch) < 0x20 or ch in "\x7f\\" for ch in target)
         and not urlsplit(target).netloc
         and not target.startswith("//")
     ):

@@ -48,7 +48,10 @@ def issue_token(actor: Any, email: str, name: str = "") -> tuple[ApiToken, str]:
     user = _user_by_email(email)
     if not user.active:
         raise ValidationFailed({"email": [f"{user.email} is deactivated."]})
-    return _new_token(user, name.strip()[:MAX_NAME], field="email")
+    name = name.strip()[:MAX_NAME]
+    if not name.isprintable():
+        raise ValidationFailed({"name": ["Use one line of text, without control characters."]})
+    return _new_token(user, name, field="email")
 
 
 @use_case
@@ -71,8 +74,9 @@ def issue_own_token(actor: User, name: str, form_token: str | None = None) -> tu
 
 def _new_token(user: User, name: str, *, field: str) -> tuple[ApiToken, str]:
     """A token for `user`, within the cap on active tokens (refused naming `field`)."""
-    # The user's row is locked first, so two requests at once cannot both pass the cap.
-    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    # The user's row is locked first, so two requests at once cannot both pass the cap
+    # (FOR NO KEY UPDATE: rows that merely reference the user are not held up).
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update(key_share=True))
     live = db.session.scalar(
         select(func.count())
         .select_from(ApiToken)
@@ -82,7 +86,8 @@ def _new_token(user: User, name: str, *, field: str) -> tuple[ApiToken, str]:
         raise ValidationFailed(
             {
                 field: [
-                    f"{user.email} has {MAX_LIVE_TOKENS} active tokens; revoke one no longer used."
+                    f"{'You have' if field == 'name' else user.email + ' has'} "
+                    f"{MAX_LIVE_TOKENS} active tokens; revoke one no longer used."
                 ]
             }
         )

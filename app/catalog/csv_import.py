@@ -174,6 +174,9 @@ def _clean_row(
 
     if "__extra__" in raw:
         fail("name", "This row has more cells than the header.")
+    for key, cell in raw.items():
+        if isinstance(cell, str) and "\x00" in cell:
+            fail(key, "Remove the NUL character; it cannot be stored.")
     item_type = raw.get("type", "").strip().lower()
     kind = raw.get("kind", "").strip().lower()
     if item_type not in TYPES:

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from app.catalog.models import ITEM_KINDS, RATE_KINDS
 from app.catalog.queries import all_items, sku_taken
 from app.catalog.services import create_item, get_item, search_items, update_item
+from app.company.services import books_currency
 from app.core.errors import DomainError
 from app.core.http import form_errors, paginate, roles_required
 
@@ -69,6 +70,7 @@ def _form(item: Any, values: dict[str, Any], errors: dict[str, list[str]]) -> tu
         errors=errors,
         labels=LABELS,
         kinds=list(KIND_LABELS.items()),
+        books_currency=books_currency(),
         rate_kinds=[(r, r.capitalize()) for r in RATE_KINDS],
     ), (422 if errors else 200)
 
@@ -101,7 +103,9 @@ def edit(item_id: int) -> Response | tuple[str, int]:
         try:
             if values["sku"] and sku_taken(values["sku"], item_id):
                 raise DomainError("An item with this SKU exists already.", field="sku")
-            update_item(current_user, item_id, **values)
+            # The page's prices are in the books' currency (its column says which), also
+            # for an item stored in another one before prices were held to it.
+            update_item(current_user, item_id, **values, currency=books_currency())
         except DomainError as error:
             errors = form_errors(error)
         else:

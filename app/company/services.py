@@ -74,10 +74,11 @@ def get_company(*, for_update: bool = False, for_share: bool = False) -> Company
 
 @dataclass(frozen=True)
 class PostingRules:
-    """The two settings every posting checks."""
+    """The settings every posting checks."""
 
     vat_registered: bool
     lock_date: date | None
+    currency: str
 
 
 _READ_TIMEZONE = select(Company.timezone).order_by(Company.id).limit(1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, not_, or_, select
+from sqlalchemy import Select, and_, not_, or_, select, update
 
 from app.company.services import get_company
 from app.core import clock
@@ -188,6 +188,16 @@ def copy_invoice(actor: Any, invoice_id: int) -> Invoice:
             "new credit note from the invoice."
         )
     return draft_from(actor, source, order_links=False)  # the copy bills nothing new
+
+
+def drafts_in_new_currency(old: str, new: str) -> None:
+    """The books' currency changed before any document was issued (a setup correction):
+    drafts were typed in the books' currency, so they are read in the new one."""
+    db.session.execute(
+        update(Invoice)
+        .where(Invoice.state == "draft", Invoice.currency == old)
+        .values(currency=new)
+    )
 
 
 def draft_from(actor: Any, source: Invoice, *, order_links: bool) -> Invoice:

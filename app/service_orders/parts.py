@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.catalog.models import CatalogItem
 from app.company.services import get_company
@@ -299,10 +299,18 @@ def price_part(actor: Any, usage_id: int, *, unit_price: Any, vat_rate: Any = No
     check_line_net(usage.quantity - returned_quantity(usage.id), price, "unit_price", errors)
     errors.raise_if_any()
     ensure_work_open(actor, order)
+    company = get_company()
     for line in [usage, *_returns_of(usage.id)]:
         line.unit_price = price
-        line.vat_rate = rate if rate is not None else get_company().default_vat_rate
+        line.vat_rate = rate if rate is not None else company.default_vat_rate
+        line.currency = company.currency  # the price just set is in the books' currency
     return usage
+
+
+def part_lines_in_new_currency(old: str, new: str) -> None:
+    """The books' currency changed before any document was issued (a setup correction): part
+    lines were priced in the books' currency, so they are read in the new one."""
+    db.session.execute(update(PartUsage).where(PartUsage.currency == old).values(currency=new))
 
 
 def _returns_of(usage_id: int) -> list[PartUsage]:

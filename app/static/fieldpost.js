@@ -138,7 +138,7 @@
     if (key === "j") { event.preventDefault(); moveTo(all[Math.min(all.length - 1, index + 1)] || all[0]); }
     else if (key === "k") { event.preventDefault(); moveTo(all[Math.max(0, index - 1)] || all[0]); }
     else if (key === "x" && cur) { var box = cur.querySelector("input[type=checkbox]"); if (box) { event.preventDefault(); box.click(); } }
-    else if (key === "Enter" && cur && !event.target.closest("a, button")) { event.preventDefault(); window.location = cur.getAttribute("data-href"); }
+    else if (key === "Enter" && cur && !event.target.closest("a, button, summary")) { event.preventDefault(); window.location = cur.getAttribute("data-href"); }
     else if (key === "n") { var next = list.getAttribute("data-new-url"); if (next) { event.preventDefault(); window.location = next; } }
   });
   document.addEventListener("change", function (event) {
@@ -297,6 +297,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    var secret = $("[data-select-all]:focus"); if (secret) secret.select();
     focusErrorSummary();
     initShortcutToggle();
     refreshBulk();

@@ -73,8 +73,9 @@ def _refuse_nul_characters() -> None:
 
     if request.path.startswith("/api/"):
         return
-    for source in (request.args, request.form):
-        for name, value in source.items(multi=True):
+    names = ((name, upload.filename or "") for name, upload in request.files.items(multi=True))
+    for source in (request.args.items(multi=True), request.form.items(multi=True), names):
+        for name, value in source:
             if "\x00" in value:
                 abort(
                     400,

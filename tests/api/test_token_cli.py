@@ -48,3 +48,10 @@ def test_token_command_keeps_the_cap_on_active_tokens(app, session):
     result = app.test_cli_runner().invoke(args=["users", "token", user.email])
     assert result.exit_code == 1
     assert f"{user.email} has {MAX_LIVE_TOKENS} active tokens; revoke one" in result.output
+
+
+def test_token_command_refuses_a_name_of_more_than_one_line(app, session):
+    user = UserFactory(role="dispatcher")
+    result = app.test_cli_runner().invoke(args=["users", "token", user.email, "--name", "a\nb"])
+    assert result.exit_code == 1
+    assert "Use one line of text" in result.output

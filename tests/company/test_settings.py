@@ -114,3 +114,28 @@ def test_books_currency_cannot_change_once_a_document_has_a_number(session):
     )
     update_settings(None, currency="EUR", name="Renamed Ltd")  # the same currency is no change
     assert get_company().name == "Renamed Ltd"
+
+
+def test_drafts_follow_a_currency_change_before_any_document(session):
+    from app.invoicing.services import create_draft
+    from tests.factories import CustomerFactory, line
+
+    draft = create_draft(None, customer_id=CustomerFactory().id, lines=[line("Work")])
+    update_settings(None, currency="USD")
+    session.refresh(draft)
+    assert draft.currency == "USD"
+
+
+def test_posting_refuses_a_document_in_another_currency_than_the_books(session):
+    from sqlalchemy import text
+
+    from app.accounting.services import post_invoice
+    from app.core.errors import InvalidTransition
+    from app.invoicing.services import create_draft
+    from tests.factories import CustomerFactory, line
+
+    draft = create_draft(None, customer_id=CustomerFactory().id, lines=[line("Work")])
+    session.execute(text("UPDATE invoices SET currency = 'SEK' WHERE id = :id"), {"id": draft.id})
+    session.commit()
+    with pytest.raises(InvalidTransition, match="It is in SEK, the books in EUR"):
+        post_invoice(None, draft.id)

@@ -150,3 +150,24 @@ def test_remove_part_removes_its_returns(world: Any, session: Any) -> None:
     before = _count(session)
     parts.remove_part(world.tech, used.id)
     assert _count(session) == before - 2
+
+
+def test_part_lines_follow_a_currency_change_and_pricing_a_line_puts_it_in_the_books(
+    world: Any, session: Any
+) -> None:
+    from sqlalchemy import text
+
+    from app.company.services import update_settings
+
+    order = world.in_progress()
+    usage = parts.add_part(world.tech, order.id, catalog_item_id=world.valve.id, quantity="1")
+    update_settings(None, currency="USD")
+    session.refresh(usage)
+    assert usage.currency == "USD"
+
+    session.execute(
+        text("UPDATE part_usages SET currency = 'SEK' WHERE id = :id"), {"id": usage.id}
+    )
+    session.expire_all()
+    priced = parts.price_part(world.dispatcher, usage.id, unit_price="12.00")
+    assert (priced.currency, str(priced.unit_price)) == ("USD", "12.00")

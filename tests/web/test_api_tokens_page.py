@@ -89,7 +89,7 @@ def test_live_tokens_are_capped_and_a_revoked_one_frees_a_place(as_role, users):
     client = as_role("technician")
     response = _create(client, "One more")
     assert response.status_code == 422
-    assert f"{user.email} has {MAX_LIVE_TOKENS} active tokens" in response.get_data(as_text=True)
+    assert f"You have {MAX_LIVE_TOKENS} active tokens" in response.get_data(as_text=True)
     assert _count(user) == MAX_LIVE_TOKENS
 
     client.post(f"/account/tokens/{made[0].id}/revoke")
@@ -207,3 +207,13 @@ def test_admin_revoking_names_the_owner_and_paused_tokens_of_deactivated_users(a
     assert "while the user is deactivated" in page
     done = admin.post(f"/account/tokens/{token.id}/revoke", follow_redirects=True)
     assert f"“Van tablet” of {tech.name} is revoked" in done.get_data(as_text=True)
+
+
+def test_sign_in_next_keeps_a_search_with_a_no_break_space(anonymous, users):
+    response = anonymous.post(
+        "/login",
+        query_string={"next": "/customers?q=\u00a0Smith"},
+        data={"email": users["bookkeeper"].email, "password": TEST_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/customers?q=%C2%A0Smith"

@@ -135,3 +135,56 @@ def test_timer_start_with_csrf_token_starts(csrf_app, session, fw):
     response = client.post(f"/orders/{order.id}/timer/start", data={"csrf_token": token})
     assert response.status_code == 302
     assert count(session, TimeEntry) == 1
+
+
+def test_catalog_import_preview_names_a_cell_with_a_nul_character(login, fw, session):
+    before = count(session, CatalogItem)
+    text = "name,type,unit,group,VAT rate,price\nWid\x00get,product,pcs,,23,10.00\n"
+    response = login("dispatcher").post(
+        "/catalog/import",
+        data={"file": (io.BytesIO(text.encode()), "items.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "row 2, name: Remove the NUL character" in response.get_data(as_text=True)
+    assert count(session, CatalogItem) == before
+
+
+def test_an_upload_whose_file_name_holds_a_nul_is_refused_naming_the_field(login, fw, session):
+    before = count(session, CatalogItem)
+    response = login("dispatcher").post(
+        "/catalog/import",
+        data={"file": (io.BytesIO(GOOD_CSV.encode()), "items\x00.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "“file” contains a NUL character" in response.get_data(as_text=True)
+    assert count(session, CatalogItem) == before
+
+
+def test_saving_an_item_on_its_page_prices_it_in_the_books_currency(login, fw, session):
+    from sqlalchemy import text as sql
+
+    item = fw.labour
+    session.execute(
+        sql("UPDATE catalog_items SET currency = 'SEK' WHERE id = :id"), {"id": item.id}
+    )
+    session.expire_all()
+    client = login("dispatcher")
+    page = client.get(f"/catalog/{item.id}").get_data(as_text=True)
+    assert "Stored in SEK until now: saving stores it in EUR" in page
+    form = {
+        "name": item.name,
+        "kind": item.kind,
+        "rate_kind": item.rate_kind or "",
+        "unit": item.unit,
+        "price": "70.00",
+        "vat_rate": "13.5",
+        "active": "1",
+    }
+    assert client.post(f"/catalog/{item.id}", data=form).status_code == 302
+    session.expire_all()
+    assert (
+        session.get(CatalogItem, item.id).currency,
+        str(session.get(CatalogItem, item.id).price),
+    ) == ("EUR", "70.00")
