@@ -64,13 +64,18 @@ def test_edit_contact_with_bad_email_writes_nothing(login, fw, session):
     assert session.get(Contact, fw.contact.id).email == ""
 
 
-def test_catalog_import_preview_names_each_bad_row_and_writes_nothing(login, fw, session):
-    before = count(session, CatalogItem)
-    response = login("dispatcher").post(
+def _upload_csv(client, text: str, filename: str = "items.csv"):  # type: ignore[no-untyped-def]
+    """The catalog import page's file upload, as the browser sends it."""
+    return client.post(
         "/catalog/import",
-        data={"file": (io.BytesIO(BAD_CSV.encode()), "items.csv")},
+        data={"file": (io.BytesIO(text.encode()), filename)},
         content_type="multipart/form-data",
     )
+
+
+def test_catalog_import_preview_names_each_bad_row_and_writes_nothing(login, fw, session):
+    before = count(session, CatalogItem)
+    response = _upload_csv(login("dispatcher"), BAD_CSV)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "row 3, type: Enter product or service." in html
@@ -81,11 +86,7 @@ def test_catalog_import_preview_names_each_bad_row_and_writes_nothing(login, fw,
 
 def test_catalog_import_preview_then_confirm_creates_items(login, fw, session):
     client = login("dispatcher")
-    preview = client.post(
-        "/catalog/import",
-        data={"file": (io.BytesIO(GOOD_CSV.encode()), "items.csv")},
-        content_type="multipart/form-data",
-    )
+    preview = _upload_csv(client, GOOD_CSV)
     html = preview.get_data(as_text=True)
     assert "Preview: 1 new, 0 updated" in html
     assert count(session, CatalogItem) == 3
@@ -140,11 +141,7 @@ def test_timer_start_with_csrf_token_starts(csrf_app, session, fw):
 def test_catalog_import_preview_names_a_cell_with_a_nul_character(login, fw, session):
     before = count(session, CatalogItem)
     text = "name,type,unit,group,VAT rate,price\nWid\x00get,product,pcs,,23,10.00\n"
-    response = login("dispatcher").post(
-        "/catalog/import",
-        data={"file": (io.BytesIO(text.encode()), "items.csv")},
-        content_type="multipart/form-data",
-    )
+    response = _upload_csv(login("dispatcher"), text)
     assert response.status_code == 422
     assert "row 2, name: Remove the NUL character" in response.get_data(as_text=True)
     assert count(session, CatalogItem) == before
@@ -152,11 +149,7 @@ def test_catalog_import_preview_names_a_cell_with_a_nul_character(login, fw, ses
 
 def test_an_upload_whose_file_name_holds_a_nul_is_refused_naming_the_field(login, fw, session):
     before = count(session, CatalogItem)
-    response = login("dispatcher").post(
-        "/catalog/import",
-        data={"file": (io.BytesIO(GOOD_CSV.encode()), "items\x00.csv")},
-        content_type="multipart/form-data",
-    )
+    response = _upload_csv(login("dispatcher"), GOOD_CSV, "items\x00.csv")
     assert response.status_code == 400
     assert "“file” contains a NUL character" in response.get_data(as_text=True)
     assert count(session, CatalogItem) == before
