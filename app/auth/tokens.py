@@ -128,10 +128,7 @@ def revoke_token_by_id(actor: User, token_id: int) -> tuple[ApiToken, bool]:
     """Revoke one token from the account or users page: the token, and whether this call
     revoked it (revoking twice changes nothing)."""
     token = token_of(actor, token_id)
-    if token.revoked_at is not None:
-        return token, False
-    token.revoked_at = utcnow()
-    return token, True
+    return token, _revoke(token)
 
 
 @use_case
@@ -140,9 +137,16 @@ def revoke_token(actor: Any, prefix: str) -> ApiToken:
     token = db.session.scalar(select(ApiToken).where(ApiToken.prefix == prefix))
     if token is None:
         raise NotFound(f"No token with the prefix {prefix}.", field="prefix")
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
+    _revoke(token)
     return token
+
+
+def _revoke(token: ApiToken) -> bool:
+    """Revoke `token` now; False when it already was (revoking twice changes nothing)."""
+    if token.revoked_at is not None:
+        return False
+    token.revoked_at = utcnow()
+    return True
 
 
 def authenticate_token(raw: str) -> User | None:

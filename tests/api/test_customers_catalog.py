@@ -233,39 +233,12 @@ def test_technician_cannot_sort_catalog_by_price(technician):
     assert "sort" in response.json["error"]["fields"]
 
 
-@pytest.mark.parametrize("terms", ["30", 30.5, -1, 366, True])
-def test_create_customer_with_non_integer_terms_is_422(dispatcher, terms):
-    before = count(Customer)
-    response = dispatcher.post("/api/v1/customers", {**CUSTOMER, "payment_terms_days": terms})
-    assert response.status_code == 422
-    assert "payment_terms_days" in response.json["error"]["fields"]
-    assert count(Customer) == before
-
-
 def test_patch_customer_with_fractional_terms_is_422_and_keeps_terms(dispatcher):
     customer = CustomerFactory(payment_terms_days=14)
     response = dispatcher.patch(f"/api/v1/customers/{customer.id}", {"payment_terms_days": 30.5})
     assert response.status_code == 422
     assert "payment_terms_days" in response.json["error"]["fields"]
     assert dispatcher.get(f"/api/v1/customers/{customer.id}").json["payment_terms_days"] == 14
-
-
-@pytest.mark.parametrize("country", ["ZZ", "XK", "EU", "QQ"])
-def test_create_customer_with_unassigned_country_is_422_naming_it(dispatcher, country):
-    before = count(Customer)
-    body = {**CUSTOMER, "address": {**CUSTOMER["address"], "country": country}}
-    response = dispatcher.post("/api/v1/customers", body)
-    assert response.status_code == 422
-    assert "address.country" in response.json["error"]["fields"]
-    assert count(Customer) == before
-
-
-def test_create_part_with_rate_kind_is_422_naming_rate_kind(dispatcher):
-    before = count(CatalogItem)
-    response = dispatcher.post("/api/v1/catalog-items", {**ITEM, "rate_kind": "overtime"})
-    assert response.status_code == 422
-    assert "rate_kind" in response.json["error"]["fields"]
-    assert count(CatalogItem) == before
 
 
 def test_patch_labour_to_part_keeping_its_rate_kind_is_422(dispatcher):
@@ -278,15 +251,6 @@ def test_patch_labour_to_part_keeping_its_rate_kind_is_422(dispatcher):
     )
     assert cleared.status_code == 200
     assert (cleared.json["kind"], cleared.json["rate_kind"]) == ("part", None)
-
-
-@pytest.mark.parametrize("currency", ["XYZ", "usd", "eur", "GBP"])
-def test_create_item_in_another_currency_is_422_naming_currency(dispatcher, currency):
-    before = count(CatalogItem)
-    response = dispatcher.post("/api/v1/catalog-items", {**ITEM, "currency": currency})
-    assert response.status_code == 422
-    assert "currency" in response.json["error"]["fields"]
-    assert count(CatalogItem) == before
 
 
 def test_create_item_in_the_company_currency(dispatcher):
@@ -311,3 +275,35 @@ def test_patch_item_to_an_unlisted_currency_is_422(books):
     response = books.patch(f"/api/v1/catalog-items/{item.id}", {"currency": "usd"})
     assert response.status_code == 422
     assert "currency" in response.json["error"]["fields"]
+
+
+def _with_country(country: str) -> dict:
+    return {**CUSTOMER, "address": {**CUSTOMER["address"], "country": country}}
+
+
+REFUSED_CREATIONS = [
+    *[
+        ("/api/v1/customers", Customer, {**CUSTOMER, "payment_terms_days": t}, "payment_terms_days")
+        for t in ("30", 30.5, -1, 366, True)
+    ],
+    *[
+        ("/api/v1/customers", Customer, _with_country(c), "address.country")
+        for c in ("ZZ", "XK", "EU", "QQ")
+    ],
+    ("/api/v1/catalog-items", CatalogItem, {**ITEM, "rate_kind": "overtime"}, "rate_kind"),
+    *[
+        ("/api/v1/catalog-items", CatalogItem, {**ITEM, "currency": c}, "currency")
+        for c in ("XYZ", "usd", "eur", "GBP")
+    ],
+]
+
+
+@pytest.mark.parametrize(("path", "model", "body", "field"), REFUSED_CREATIONS)
+def test_refused_creation_is_422_naming_the_field_and_writes_nothing(
+    dispatcher, path, model, body, field
+):
+    before = count(model)
+    response = dispatcher.post(path, body)
+    assert response.status_code == 422
+    assert field in response.json["error"]["fields"]
+    assert count(model) == before
