@@ -111,6 +111,7 @@ def register_field_pages(app: Flask) -> None:
     from app.customers.routes_sites import bp as sites_bp
     from app.service_orders import (  # noqa: F401 - the imports register the routes
         routes_dispatcher,
+        routes_schedule,
         routes_technician,
         routes_worksheet,
     )

@@ -114,7 +114,7 @@ def new() -> Any:
             flash(f"{message} It is not scheduled yet: {error.message}", "warning")
             return redirect(url_for("service_orders.assign", order_id=order.id))
         message += " Scheduled."
-        _flash_overlaps(order.id)
+        flash_overlaps(order.id)
     flash(message, "success")
     return redirect(url_for("service_orders.show", order_id=order.id))
 
@@ -169,7 +169,7 @@ def edit(order_id: int) -> Any:
     return redirect(url_for("service_orders.show", order_id=order_id))
 
 
-def _flash_overlaps(order_id: int) -> None:
+def flash_overlaps(order_id: int) -> None:
     order = queries.get_order(current_user, order_id)
     clashes = board_queries.overlaps(
         order.scheduled_start, order.scheduled_end, list(order.technician_ids), order.id
@@ -201,7 +201,7 @@ def assign(order_id: int) -> Any:
             errors = _on_the_boxes(form_errors(error))
         else:
             flash(f"{order.reference} scheduled.", "success")
-            _flash_overlaps(order_id)
+            flash_overlaps(order_id)
             return redirect(url_for("service_orders.show", order_id=order_id))
     bag_start = parse_instant(values["start"], "start", _Sink()) if values["start"] else None
     bag_end = parse_instant(values["end"], "end", _Sink()) if values["end"] else None

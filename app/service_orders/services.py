@@ -7,6 +7,7 @@ and invoicing.py; read-only views in queries.py.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -27,6 +28,8 @@ from app.service_orders.operations import (
     transition,
 )
 
+# How long a visit lasts when a new order is dropped on the schedule; Assign… changes it.
+DEFAULT_VISIT = timedelta(hours=2)
 ORDER_FIELDS = [
     "customer_id",
     "site_id",
@@ -174,6 +177,50 @@ def assign_technicians(actor: Any, order_id: int, technician_ids: Any) -> Servic
     errors.raise_if_any()
     _assign(order, technicians)
     return order
+
+
+@use_case
+def move_visit(
+    actor: Any,
+    order_id: int,
+    *,
+    start: Any,
+    technician_id: Any,
+    from_technician_id: Any = None,
+) -> ServiceOrder:
+    """A visit dragged on the schedule: the same length of visit from `start`, with
+    `technician_id` in place of `from_technician_id` (the lane it left; None for a new order)
+    and everyone else on the order kept. A new order gets a visit of DEFAULT_VISIT."""
+    require_role(actor, *OFFICE_ROLES)
+    order = load_order(actor, order_id, for_update=True)
+    errors = Errors()
+    starts = parse_instant(start, "start", errors)
+    if start in (None, ""):
+        errors.add("start", "Drop the visit where it should start.")
+    if technician_id is None:
+        errors.add("technician_id", "Drop the visit on a technician's lane.")
+    else:
+        load_technicians([technician_id], errors, "technician_id", positions=False)
+    team = [t.id for t in order.technicians]
+    if from_technician_id is not None and from_technician_id not in team:
+        errors.add(
+            "from_technician_id",
+            f"{order.reference} is no longer with that technician; the schedule shows it now.",
+        )
+    errors.raise_if_any()
+    length = (
+        order.scheduled_end - order.scheduled_start
+        if order.scheduled_start and order.scheduled_end
+        else DEFAULT_VISIT
+    )
+    team = [t for t in team if t != from_technician_id]
+    return schedule_order(
+        actor,
+        order_id,
+        start=starts,
+        end=starts + length,  # type: ignore[operator]
+        technician_ids=[technician_id, *(t for t in team if t != technician_id)],
+    )
 
 
 @use_case

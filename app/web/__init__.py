@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
@@ -28,6 +30,7 @@ def register_web(app: Flask) -> None:
     login_manager.session_protection = "strong"
     register_filters(app)
     register_template_helpers(app)
+    app.jinja_env.globals["style_nonce"] = style_nonce
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(company_bp)
@@ -84,12 +87,26 @@ def _refuse_nul_characters() -> None:
                 )
 
 
+def style_nonce() -> str:
+    """A nonce for this page's one <style> element (geometry computed per page, such as where
+    the schedule's visits sit); only a page that asks for it gets it in the policy. Style
+    attributes stay refused."""
+    from flask import g
+
+    if "style_nonce" not in g:
+        g.style_nonce = secrets.token_urlsafe(16)
+    return str(g.style_nonce)
+
+
 def _security_headers(response):  # type: ignore[no-untyped-def]
+    from flask import g
+
     headers = response.headers
+    styles = "'self'" + (f" 'nonce-{g.style_nonce}'" if "style_nonce" in g else "")
     headers.setdefault(
         "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
-        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+        f"default-src 'self'; img-src 'self' data: blob:; style-src {styles}; "
+        "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
     )
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")

@@ -54,6 +54,11 @@ def day(value: date | None) -> str:
     return format_date(value, format="medium", locale=_settings()["locale"]) if value else ""
 
 
+def short_day(value: date | None) -> str:
+    """Weekday, day and month ("Mon 16 Nov"): column heads where the year is plain."""
+    return format_date(value, format="EEE d MMM", locale=_settings()["locale"]) if value else ""
+
+
 def moment(value: datetime | None) -> str:
     if value is None:
         return ""
@@ -65,5 +70,10 @@ def moment(value: datetime | None) -> str:
 
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
-        money=money, number=number, quantity=quantity, day=day, moment=moment
+        money=money,
+        number=number,
+        quantity=quantity,
+        day=day,
+        short_day=short_day,
+        moment=moment,
     )

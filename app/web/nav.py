@@ -56,6 +56,7 @@ NAV: dict[str, list[NavItem]] = {
     "dispatcher": [
         NavItem("Home", "web.home"),
         NavItem("Orders", "service_orders.board", ("service_orders.",)),
+        NavItem("Schedule", "service_orders.schedule_page"),
         NavItem("Drafts", "invoicing.drafts", ("invoicing.",)),
         NavItem("Customers", "customers.index", ("customers.",)),
         NavItem("Catalog", "catalog.index", ("catalog.",)),
@@ -77,9 +78,11 @@ def nav_items() -> list[tuple[NavItem, bool]]:
         return []
     here = request.endpoint or ""
     items = [item for item in NAV.get(current_user.role, []) if has_endpoint(item.endpoint)]
+    if any(item.endpoint == here for item in items):  # the page itself is in the menu
+        return [(item, item.endpoint == here) for item in items]
     result = []
     for item in items:
-        current = here == item.endpoint or any(here.startswith(p) for p in item.section)
+        current = any(here.startswith(p) for p in item.section)
         result.append((item, current))
     # Only the most specific match is current (Customers vs. a customer's balance page).
     seen = False
