@@ -34,7 +34,10 @@ PAGES = {
         ("admin-settings", "/settings", False),
         ("admin-users", "/admin/users", False),
     ],
-    "dispatch@fieldpost.test": [("dispatcher-home", "/", False)],
+    "dispatch@fieldpost.test": [
+        ("dispatcher-home", "/", False),
+        ("dispatcher-schedule", "/orders/schedule", False),
+    ],
     "tech@fieldpost.test": [("technician-home", "/", False)],
 }
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from app.extensions import db
 from app.service_orders.models import ServiceOrder
 from tests.conftest import DEFAULT_NOW
 from tests.web_field.browser import Live, tablet_page
 
+pytestmark = pytest.mark.browser
 DAY = "/orders/schedule?day=2026-06-14"  # DEFAULT_NOW's day; Dublin is UTC+1 in June
 
 
