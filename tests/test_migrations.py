@@ -77,3 +77,32 @@ def test_0011_drops_the_catalog_currency_list_and_its_downgrade_lists_every_code
         assert codes == {"EUR", "SEK"}
         upgrade(directory=migrations, revision="heads")
         assert "catalog_currencies" not in inspect(db.engine).get_table_names()
+
+
+def test_0012_signature_client_id_goes_down_and_up_keeping_the_orders(fresh_database):
+    """Down to 0011 drops only the column (orders and their time stay); up again adds it."""
+    _, app = fresh_database
+    migrations = str(Path(app.root_path).parent / "migrations")
+    with app.app_context():
+        from tests.factories import UserFactory
+
+        bind(db.session)
+        from app.service_orders import services
+
+        dispatcher = UserFactory(role="dispatcher")
+        order = services.create_order(
+            dispatcher, customer_id=CustomerFactory().id, description="Boiler"
+        )
+        db.session.commit()
+        order_id = order.id
+        db.session.remove()
+
+        downgrade(directory=migrations, revision="0011")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("service_orders")}
+        assert "signature_client_id" not in columns
+        assert db.session.scalar(text("SELECT description FROM service_orders")) == "Boiler"
+        db.session.remove()
+        upgrade(directory=migrations, revision="heads")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("service_orders")}
+        assert "signature_client_id" in columns
+        assert db.session.scalar(text("SELECT id FROM service_orders")) == order_id

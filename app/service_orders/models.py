@@ -62,6 +62,9 @@ class ServiceOrder(db.Model):
     signature_path: Mapped[str | None] = mapped_column(String(300), nullable=True)
     signed_by_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The tablet's id for the signature stored: a signature sent again after a lost
+    # connection carries the same id and changes nothing.
+    signature_client_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     # Time or parts changed after the customer signed: the signature no longer covers them.
     signature_outdated: Mapped[bool] = mapped_column(Boolean, default=False)
     # The draft (or, once posted, the invoice) billing this order; NULL while in the queue.

@@ -17,7 +17,7 @@ from app.company.services import company_today
 from app.core import clock
 from app.core.errors import DomainError
 from app.core.http import form_errors, int_arg, paginate, roles_required
-from app.service_orders import handover, queries, timesheets
+from app.service_orders import handover, queries, signoff, timesheets
 from app.service_orders.forms import format_minutes, parse_duration
 from app.service_orders.invoicing import net_parts
 from app.service_orders.models import ServiceOrder
@@ -82,6 +82,7 @@ def technician_context(order: ServiceOrder, errors: dict[str, list[str]]) -> dic
         "part_q": part_q,
         "part_results": paginate(search_items(part_q), 1, 10).items if part_q else [],
         "checklist": handover.checklist(order, me),
+        "work_seen": signoff.work_fingerprint(order),
         "finished": finished,
         "errors": errors,
         "new_client_id": lambda: str(uuid.uuid4()),

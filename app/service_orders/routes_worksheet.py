@@ -199,7 +199,15 @@ def sign(order_id: int) -> Any:
     if errors:
         return render_job(order_id, errors)
     try:
-        order = signoff.sign_order(current_user, order_id, png or b"", signer_name=name)
+        order = signoff.sign_order(
+            current_user,
+            order_id,
+            png or b"",
+            signer_name=name,
+            client_id=request.form.get("client_id") or None,
+            signed_at=request.form.get("signed_at") or None,
+            work_seen=request.form.get("work_seen") or None,
+        )
     except DomainError as error:
         return render_job(order_id, form_errors(error, "signature"))
     flash(f"Signed by {order.signed_by_name}.", "success")

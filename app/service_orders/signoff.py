@@ -6,7 +6,9 @@ and stored under app.config["UPLOAD_DIR"]/orders/<order id>/ with a random name.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from app.core.errors import DomainError, Errors, NotFound, ValidationFailed
 from app.extensions import db
 from app.service_orders.models import OrderPhoto, ServiceOrder
 from app.service_orders.operations import ensure_work_open, load_order
+from app.service_orders.time_rules import clean_client_id
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_SIGNATURE_BYTES = 512 * 1024
@@ -147,11 +150,29 @@ class SignatureRefused(DomainError):
 
 
 @use_case
-def sign_order(actor: Any, order_id: int, png: bytes, *, signer_name: str) -> ServiceOrder:
-    """The customer signs on the tablet: a PNG from the signature pad, with their name and
-    the time. Signing again replaces the signature and clears the outdated mark."""
+def sign_order(
+    actor: Any,
+    order_id: int,
+    png: bytes,
+    *,
+    signer_name: str,
+    client_id: Any = None,
+    signed_at: Any = None,
+    work_seen: str | None = None,
+) -> ServiceOrder:
+    """The customer signs on the tablet: a PNG from the signature pad, with their name.
+
+    A tablet that kept the signature while offline sends it later with its client id, the
+    moment it was given (`signed_at`) and the fingerprint of the time and parts the customer
+    saw (`work_seen`, from `work_fingerprint`). The same client id again changes nothing; a
+    signature older than the one stored is refused; work changed since it was given marks it
+    outdated at once. Signing again replaces the signature.
+    """
     order = load_order(actor, order_id, for_update=True)
     errors = Errors()
+    client = clean_client_id(client_id, errors)
+    if client is not None and order.signature_client_id == client:
+        return order  # sent again after a lost reply: already stored
     name = str(signer_name or "").strip()
     if not name or len(name) > 200:
         errors.add("signer_name", "Enter the name of the person signing.")
@@ -159,18 +180,56 @@ def sign_order(actor: Any, order_id: int, png: bytes, *, signer_name: str) -> Se
         errors.add("signature", "The signature must be a PNG image from the signature pad.")
     elif len(png) > MAX_SIGNATURE_BYTES:
         errors.add("signature", "The signature image is too large (at most 512 KB).")
+    given = _signing_time(signed_at, errors)
     errors.raise_if_any()
     if order.state not in ("in_progress", "done") or order.invoice_id is not None:
         raise SignatureRefused(
             f"{order.reference} is {order.state.replace('_', ' ')}; the customer signs while "
             "the work is in progress or done, before invoicing."
         )
+    if order.signed_at is not None and given < order.signed_at:
+        raise SignatureRefused(
+            f"{order.reference} already has a signature given after this one "
+            f"(by {order.signed_by_name}); the newer one stays."
+        )
     old = order.signature_path
     order.signature_path = _store(order, png, "png")
     order.signed_by_name = name
-    order.signed_at = clock.now_utc()
-    order.signature_outdated = False
+    order.signed_at = given
+    order.signature_client_id = client
+    order.signature_outdated = work_seen is not None and work_seen != work_fingerprint(order)
     db.session.flush()
     if old:
         stored_file(old).unlink(missing_ok=True)
     return order
+
+
+def _signing_time(value: Any, errors: Errors) -> datetime:
+    """When the customer signed: the tablet's moment if it sent one, never later than now
+    (a tablet clock running ahead), else now."""
+    now = clock.now_utc()
+    if value in (None, ""):
+        return now
+    try:
+        moment = datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        errors.add("signed_at", "Send the signing time as an ISO 8601 instant with its offset.")
+        return now
+    return min(moment.astimezone(UTC), now)
+
+
+def work_fingerprint(order: ServiceOrder) -> str:
+    """A short digest of the order's time and parts as they stand: the page the customer
+    signs on carries it, so a signature sent later knows whether the work changed since."""
+    time = sorted(
+        (e.id, e.technician_id, e.rate_kind, e.minutes, e.running, str(e.work_date))
+        for e in order.time_entries
+    )
+    parts = sorted(
+        (p.id, p.catalog_item_id or 0, p.description, str(p.quantity.normalize()))
+        for p in order.parts
+    )
+    text = repr((time, parts)).encode()
+    return hashlib.sha256(text).hexdigest()[:32]

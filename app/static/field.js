@@ -1,5 +1,6 @@
 /* Field pages: live timer, parts combobox pick, report autosave with a local copy, photo
-   upload on pick, signature pad, client-generated ids and the queue's one-customer check.
+   upload on pick, signature pad with a local copy until sent, client-generated ids and the
+   queue's one-customer check.
    Everything binds here (CSP script-src 'self'); pages work without it. */
 (function () {
   "use strict";
@@ -133,11 +134,81 @@
         inked = true; if (hint) hint.hidden = true;
       });
     }
-    form.addEventListener("submit", function () {
-      form.querySelector("[data-signature-value]").value = inked ? canvas.toDataURL("image/png") : "";
+    form.addEventListener("submit", function (event) {
+      var png = inked ? canvas.toDataURL("image/png") : "";
+      form.querySelector("[data-signature-value]").value = png;
+      form.querySelector("[data-signed-at]").value = new Date().toISOString();
+      if (!png) return; // the server says what is missing
+      keepSignature(form);
+      if (!navigator.onLine) {
+        event.preventDefault();
+        form.querySelector("[data-signature-status]").textContent =
+          "Offline: the signature is kept on this tablet and sent when the connection is back.";
+      }
     });
     size();
   }
+
+  /* Signatures: kept on the tablet from the moment Sign is pressed until the server has
+     them, so a basement without signal loses nothing. They are sent again when the
+     connection is back or on the next page; the client id makes a resend change nothing,
+     and the server marks the signature outdated if the work changed since it was given. */
+  var SIGNATURE_KEY = "fieldpost.signature.";
+  function keepSignature(form) {
+    var fields = {};
+    ["signature", "signer_name", "client_id", "signed_at", "work_seen"].forEach(function (name) {
+      fields[name] = form.querySelector("[name=" + name + "]").value;
+    });
+    var entry = { action: form.action, reference: form.getAttribute("data-reference"), fields: fields };
+    try { window.localStorage.setItem(SIGNATURE_KEY + form.getAttribute("data-order"), JSON.stringify(entry)); }
+    catch (error) { /* storage full or off: the form still posts as usual */ }
+  }
+  function keptSignatures() {
+    var keys = [];
+    for (var i = 0; i < window.localStorage.length; i++) {
+      var key = window.localStorage.key(i);
+      if (key && key.indexOf(SIGNATURE_KEY) === 0) keys.push(key);
+    }
+    return keys;
+  }
+  function say(text, kind) {
+    var main = document.getElementById("main"); if (!main) return;
+    var box = document.createElement("div");
+    box.className = "flash flash-" + kind; box.setAttribute("role", kind === "error" ? "alert" : "status");
+    box.textContent = text;
+    main.insertBefore(box, main.firstChild);
+  }
+  function sendKeptSignatures() {
+    var token = document.querySelector("input[name=csrf_token]");
+    if (!navigator.onLine || !token || !window.fetch) return;
+    var shown = document.querySelector("[data-signature-client]");
+    keptSignatures().forEach(function (key) {
+      var entry;
+      try { entry = JSON.parse(window.localStorage.getItem(key)); } catch (error) { entry = null; }
+      if (!entry || !entry.fields) { window.localStorage.removeItem(key); return; }
+      if (shown && shown.getAttribute("data-signature-client") === entry.fields.client_id) {
+        window.localStorage.removeItem(key); return; // this page shows it stored
+      }
+      var body = new FormData();
+      Object.keys(entry.fields).forEach(function (name) { body.append(name, entry.fields[name]); });
+      body.append("csrf_token", token.value); // the kept page's token may have expired
+      var orderPage = new URL(entry.action).pathname.replace(/\/sign$/, "");
+      fetch(entry.action, { method: "POST", body: body, credentials: "same-origin" }).then(function (response) {
+        var landed = new URL(response.url).pathname;
+        if (response.ok && landed !== orderPage) { // signed out meanwhile: keep it
+          say("Sign in again to send the signature kept on this tablet for " + entry.reference + ".", "warning");
+          return;
+        }
+        window.localStorage.removeItem(key);
+        var here = document.querySelector("[data-signature-form]");
+        if (response.ok && here && here.action === entry.action) { window.location.reload(); return; }
+        if (response.ok) say("The signature kept on this tablet for " + entry.reference + " was sent.", "success");
+        else say("The signature kept on this tablet for " + entry.reference + " was not accepted. " +
+                 "Open the order to see why and sign again.", "error");
+      }).catch(function () { /* still no connection: kept for the next try */ });
+    });
+  }
+  window.addEventListener("online", sendKeptSignatures);
 
   /* Requires invoicing: one customer per invoice, said before submitting. */
   function refreshQueue() {
@@ -164,7 +235,7 @@
     if (banner) return;
     banner = document.createElement("div");
     banner.id = "offline-banner"; banner.className = "offline-banner"; banner.setAttribute("role", "status");
-    banner.textContent = "Offline: what you type is kept on this tablet and sent when the connection is back.";
+    banner.textContent = "Offline: the report and signatures are kept on this tablet and sent when the connection is back.";
     var header = document.querySelector(".topbar");
     if (header && header.parentNode) header.parentNode.insertBefore(banner, header.nextSibling);
   }
@@ -177,6 +248,7 @@
     tickTimers(); window.setInterval(tickTimers, 1000);
     initReport();
     $all("[data-signature-pad]").forEach(initPad);
+    sendKeptSignatures();
     refreshQueue();
   });
 })();

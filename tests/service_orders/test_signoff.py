@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -139,3 +140,97 @@ def test_replayed_time_entry_leaves_a_later_signature_current(world: Any, upload
     signoff.sign_order(world.tech, order.id, PNG, signer_name="Mary Byrne")
     timesheets.log_time(world.tech, order.id, minutes=15, client_id=client_id)
     assert order.signature_outdated is False
+
+
+# A signature kept on the tablet while offline and sent later
+
+
+SIGNED_OFFLINE = "0b7d5c1e-7a51-4b7c-9a55-3c1f1f7d2a01"
+
+
+def test_a_signature_sent_again_with_its_client_id_changes_nothing(
+    world: Any, uploads: Path, at: Any
+) -> None:
+    order = world.in_progress()
+    first = signoff.sign_order(
+        world.tech, order.id, PNG, signer_name="Mary Byrne", client_id=SIGNED_OFFLINE
+    )
+    path, when = first.signature_path, first.signed_at
+    at(minutes=20)
+    again = signoff.sign_order(
+        world.tech, order.id, PNG, signer_name="Someone else", client_id=SIGNED_OFFLINE
+    )
+    assert (again.signature_path, again.signed_at, again.signed_by_name) == (
+        path,
+        when,
+        "Mary Byrne",
+    )
+    assert len(list(uploads.rglob("*.png"))) == 1
+
+
+def test_the_moment_the_tablet_gives_is_the_signing_time_but_never_later_than_now(
+    world: Any, uploads: Path, at: Any
+) -> None:
+    order = world.in_progress()
+    at(hours=2)
+    given = NOW + timedelta(minutes=30)
+    signed = signoff.sign_order(
+        world.tech, order.id, PNG, signer_name="Mary Byrne", signed_at=given.isoformat()
+    )
+    assert signed.signed_at == given
+    ahead = NOW + timedelta(days=1)  # a tablet clock running a day ahead
+    signed = signoff.sign_order(
+        world.tech, order.id, PNG, signer_name="Mary Byrne", signed_at=ahead.isoformat()
+    )
+    assert signed.signed_at == NOW + timedelta(hours=2)
+
+
+def test_work_changed_since_the_customer_signed_marks_the_late_signature_outdated(
+    world: Any, uploads: Path
+) -> None:
+    order = world.in_progress()
+    seen = signoff.work_fingerprint(order)
+    parts.add_part(world.tech, order.id, catalog_item_id=world.valve.id, quantity="1")
+    signed = signoff.sign_order(world.tech, order.id, PNG, signer_name="Mary", work_seen=seen)
+    assert signed.signature_outdated is True
+    unchanged = signoff.work_fingerprint(signed)
+    signed = signoff.sign_order(world.tech, order.id, PNG, signer_name="Mary", work_seen=unchanged)
+    assert signed.signature_outdated is False
+
+
+def test_an_older_signature_arriving_late_leaves_the_newer_one(
+    world: Any, uploads: Path, at: Any
+) -> None:
+    order = world.in_progress()
+    at(hours=1)
+    signoff.sign_order(world.tech, order.id, PNG, signer_name="Newer Signer")
+    with pytest.raises(signoff.SignatureRefused, match="the newer one stays"):
+        signoff.sign_order(
+            world.tech,
+            order.id,
+            PNG,
+            signer_name="Older Signer",
+            signed_at=(NOW + timedelta(minutes=10)).isoformat(),
+            client_id=SIGNED_OFFLINE,
+        )
+    assert order.signed_by_name == "Newer Signer"
+    assert order.signature_client_id is None
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"client_id": "not-a-uuid"}, "client_id"),
+        ({"signed_at": "yesterday"}, "signed_at"),
+        ({"signed_at": "2026-06-14T10:00:00"}, "signed_at"),  # no offset: whose clock?
+    ],
+)
+def test_a_bad_client_id_or_signing_time_is_refused_by_field(
+    world: Any, uploads: Path, values: dict[str, str], field: str
+) -> None:
+    order = world.in_progress()
+    with pytest.raises(ValidationFailed) as refused:
+        signoff.sign_order(world.tech, order.id, PNG, signer_name="Mary", **values)
+    assert field in refused.value.fields
+    assert order.signed_at is None
+    assert list(uploads.rglob("*.png")) == []
