@@ -108,6 +108,14 @@ def books_currency() -> str:
     return str(code)
 
 
+def company_locale() -> str:
+    """How dates and numbers are written for the company (a Babel locale such as en_IE)."""
+    code = db.session.scalar(select(Company.locale).order_by(Company.id).limit(1))
+    if code is None:
+        raise CompanyNotConfigured(NOT_CONFIGURED)
+    return str(code)
+
+
 def company_today() -> date:
     return clock.today_in(company_timezone())
 

@@ -11,7 +11,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.company.services import company_today
+from app.company.services import company_locale, company_today
 from app.core.errors import DomainError
 from app.core.http import fmt, int_arg, roles_required
 from app.service_orders import queries, schedule, services
@@ -37,6 +37,7 @@ def schedule_page() -> tuple[str, int]:
         problem=problem,
         can_move=current_user.role in OFFICE,
         snap=schedule.SNAP_MINUTES,
+        locale=company_locale().replace("_", "-"),
     ), (400 if problem else 200)
 
 
@@ -45,9 +46,13 @@ def _day_arg(text: str | None) -> tuple[date, str | None]:
     if not text:
         return company_today(), None
     try:
-        return date.fromisoformat(text.strip()), None
+        day = date.fromisoformat(text.strip())
     except ValueError:
         return company_today(), f"“{text[:20]}” is not a date (YYYY-MM-DD); showing today."
+    first, last = services.SCHEDULE_YEARS
+    if not first <= day.year <= last:
+        return company_today(), f"The schedule shows {first} to {last}; showing today."
+    return day, None
 
 
 @bp.post("/<int:order_id>/move")
@@ -62,16 +67,24 @@ def move(order_id: int) -> Response:
             current_user,
             order_id,
             start=request.form.get("start", ""),
-            technician_id=int_arg(request.form.get("technician_id")),
-            from_technician_id=int_arg(request.form.get("from_technician_id")),
+            technician_id=_id_field("technician_id"),
+            from_technician_id=_id_field("from_technician_id"),
         )
     except DomainError as error:
         for message in _messages(error):
-            flash(f"{order.reference} was not moved: {message}", "error")
-    else:
-        flash(f"{moved.reference} moved to {_window_text(moved)} (was {before}).", "success")
-        flash_overlaps(order_id)
-    return redirect(_back_to_schedule())
+            said = message if order.reference in message else f"{order.reference}: {message}"
+            flash(f"Not moved. {said}", "error")
+        return redirect(_back_to_schedule())
+    flash(f"{moved.reference} moved to {_window_text(moved)} (was {before}).", "success")
+    flash_overlaps(order_id)
+    return redirect(_back_to_schedule(int_arg(request.form.get("technician_id"))))
+
+
+def _id_field(name: str) -> Any:
+    """An id from the form: None when blank, else the number, or the text for the use case to
+    refuse by name."""
+    raw = request.form.get(name, "").strip()
+    return None if not raw else int_arg(raw) or raw
 
 
 def _messages(error: DomainError) -> list[str]:
@@ -82,18 +95,24 @@ def _window_text(order: Any) -> str:
     if order.scheduled_start is None:
         return "unassigned"
     names = ", ".join(t.name or t.email for t in order.technicians) or "nobody"
-    start = order.scheduled_start
-    local_day = start.astimezone(company_zone()).date()
-    hours = f"{local_time(start)}\u2013{local_time(order.scheduled_end)}"
-    return f"{names}, {fmt('day', local_day)} {hours}"
+    start = order.scheduled_start.astimezone(company_zone())
+    end = order.scheduled_end.astimezone(company_zone())
+    until = (
+        local_time(end)
+        if end.date() == start.date()
+        else f"{fmt('day', end.date())} {local_time(end)}"
+    )
+    return f"{names}, {fmt('day', start.date())} {local_time(start)}\u2013{until}"
 
 
-def _back_to_schedule() -> str:
-    """The schedule the drop was made on (the day and span come back with the form)."""
+def _back_to_schedule(lane: int | None = None) -> str:
+    """The schedule the drop was made on (the day and span come back with the form), at the
+    lane the visit landed on."""
     day, problem = _day_arg(request.form.get("day"))
     span = request.form.get("span", "day")
     return url_for(
         "service_orders.schedule_page",
         day=day.isoformat(),
         span=span if span in schedule.SPANS and not problem else "day",
+        _anchor=f"lane-{lane}" if lane else None,
     )

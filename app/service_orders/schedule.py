@@ -76,6 +76,7 @@ class Visit:
     both days)."""
 
     order: ServiceOrder
+    day: date  # the day this part of the visit is shown on
     start: datetime  # company-local
     end: datetime  # company-local
     from_minute: int = 0  # where it starts and ends within the day shown, in minutes
@@ -193,6 +194,7 @@ def _visit_on(order: ServiceOrder, day: date) -> Visit | None:
         return None
     return Visit(
         order,
+        day,
         start,
         end,
         from_minute=_wall_minute(start) if start >= day_start else 0,

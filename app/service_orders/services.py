@@ -7,7 +7,7 @@ and invoicing.py; read-only views in queries.py.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -30,6 +30,8 @@ from app.service_orders.operations import (
 
 # How long a visit lasts when a new order is dropped on the schedule; Assign… changes it.
 DEFAULT_VISIT = timedelta(hours=2)
+# The years the schedule shows and a dropped visit may start in.
+SCHEDULE_YEARS = (2000, 2099)
 ORDER_FIELDS = [
     "customer_id",
     "site_id",
@@ -194,19 +196,25 @@ def move_visit(
     require_role(actor, *OFFICE_ROLES)
     order = load_order(actor, order_id, for_update=True)
     errors = Errors()
-    starts = parse_instant(start, "start", errors)
-    if start in (None, ""):
-        errors.add("start", "Drop the visit where it should start.")
+    starts = _schedule_start(start, errors)
+    team = [t.id for t in order.technicians]
     if technician_id is None:
         errors.add("technician_id", "Drop the visit on a technician's lane.")
     else:
         load_technicians([technician_id], errors, "technician_id", positions=False)
-    team = [t.id for t in order.technicians]
-    if from_technician_id is not None and from_technician_id not in team:
-        errors.add(
-            "from_technician_id",
-            f"{order.reference} is no longer with that technician; the schedule shows it now.",
-        )
+    if from_technician_id is not None:
+        if not isinstance(from_technician_id, int) or isinstance(from_technician_id, bool):
+            errors.add("from_technician_id", "Send the lane's technician as a user id.")
+        elif from_technician_id not in team:
+            errors.add(
+                "from_technician_id",
+                "It is no longer with that technician; the schedule shows where it is now.",
+            )
+        elif technician_id != from_technician_id and technician_id in team:
+            errors.add(
+                "technician_id",
+                "That technician is already on it; use Assign… to change the team.",
+            )
     errors.raise_if_any()
     length = (
         order.scheduled_end - order.scheduled_start
@@ -219,8 +227,20 @@ def move_visit(
         order_id,
         start=starts,
         end=starts + length,  # type: ignore[operator]
-        technician_ids=[technician_id, *(t for t in team if t != technician_id)],
+        technician_ids=[*team, technician_id],
     )
+
+
+def _schedule_start(value: Any, errors: Errors) -> datetime | None:
+    """Where a dropped visit starts: a date and time within the years the schedule shows."""
+    if value in (None, ""):
+        errors.add("start", "Drop the visit where it should start.")
+        return None
+    starts = parse_instant(value, "start", errors)
+    if starts is not None and not SCHEDULE_YEARS[0] <= starts.year <= SCHEDULE_YEARS[1]:
+        errors.add("start", f"Plan visits between {SCHEDULE_YEARS[0]} and {SCHEDULE_YEARS[1]}.")
+        return None
+    return starts
 
 
 @use_case

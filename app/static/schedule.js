@@ -32,21 +32,35 @@
     return found ? found.closest("[data-drop]") : null;
   }
 
-  /* Where the visit would start on `target`: in a day view where the card's left edge
-     lands, snapped; in a week view at the visit's own time of day on that day. */
+  /* Wall-clock arithmetic on "YYYY-MM-DDTHH:MM" strings: read and written as UTC, so no
+     time zone or clock change of the tablet shifts them. */
+  function wall(text) { return new Date(text + ":00Z"); }
+  function wallText(date) { return date.toISOString().slice(0, 16); }
+  function addMinutes(text, minutes) { return wallText(new Date(wall(text).getTime() + minutes * 60000)); }
+  function dayDiff(from, to) { return Math.round((wall(to + "T00:00") - wall(from + "T00:00")) / 86400000); }
+  function human(text) {
+    var day = wall(text).toLocaleDateString(grid.dataset.locale || undefined,
+      { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" });
+    return day + " " + text.slice(11, 16);
+  }
+
+  /* Where the visit would start on `target`. A scheduled visit moves by as much as the card
+     moved (a visit shown on its second day keeps its first); a new order starts where it is
+     dropped in a day view, at the usual hour on the day it lands on in a week view. */
   function startOn(target, x) {
+    var card = drag.card;
     var day = target.dataset.day;
     if (span !== "day") {
-      var start = drag.card.dataset.start;
-      return day + "T" + (start ? start.slice(11, 16) : newVisitStart);
+      if (!card.dataset.start) return day + "T" + newVisitStart;
+      return addMinutes(card.dataset.start, dayDiff(card.dataset.day, day) * 1440);
     }
     var box = target.getBoundingClientRect();
     var first = Number(target.dataset.firstMinute);
     var last = Number(target.dataset.lastMinute);
     var minute = first + ((x - drag.grabX - box.left) / box.width) * (last - first);
-    minute = Math.round(minute / snap) * snap;
-    minute = Math.min(Math.max(minute, first), last - snap);
-    return day + "T" + clock(minute);
+    minute = Math.min(Math.max(Math.round(minute / snap) * snap, first), last - snap);
+    if (!card.dataset.start) return day + "T" + clock(minute);
+    return addMinutes(card.dataset.start, minute - Number(card.dataset.fromMinute));
   }
 
   function begin() {
@@ -64,8 +78,10 @@
     drag.ghost = ghost;
     drag.where = where;
     drag.moved = true;
+    drag.scroller = grid.querySelector(".sched-day, .table-wrap");
     card.classList.add("is-dragging");
     document.body.classList.add("sched-dragging");
+    window.requestAnimationFrame(autoScroll);
   }
 
   function follow(x, y) {
@@ -77,13 +93,29 @@
     if (target) {
       target.classList.add("is-drop-target");
       drag.start = startOn(target, x);
-      drag.where.textContent =
-        target.dataset.technicianName + " · " + drag.start.slice(0, 10) + " " + drag.start.slice(11);
+      drag.where.textContent = target.dataset.technicianName + " · " + human(drag.start);
     } else {
       drag.where.textContent = "Drop on a technician's lane";
     }
-    if (y < EDGE) window.scrollBy(0, -12);
-    else if (y > window.innerHeight - EDGE) window.scrollBy(0, 12);
+    drag.x = x;
+    drag.y = y;
+  }
+
+  /* While the pointer rests near an edge the page (or the grid, sideways) keeps scrolling,
+     and what lies under the pointer is worked out again. */
+  function autoScroll() {
+    if (!drag || !drag.moved) return;
+    var dy = drag.y < EDGE ? -14 : drag.y > window.innerHeight - EDGE ? 14 : 0;
+    var scroller = drag.scroller;
+    var dx = 0;
+    if (scroller) {
+      var box = scroller.getBoundingClientRect();
+      dx = drag.x < box.left + EDGE ? -14 : drag.x > box.right - EDGE ? 14 : 0;
+    }
+    if (dy) window.scrollBy(0, dy);
+    if (dx) scroller.scrollLeft += dx;
+    if (dx || dy) follow(drag.x, drag.y);
+    window.requestAnimationFrame(autoScroll);
   }
 
   function finish() {
@@ -155,6 +187,7 @@
     if (!drag.moved) { drag = null; return; }
     swallowClick = true; // the release must not also open the card's link
     setTimeout(function () { swallowClick = false; }, 0);
+    follow(event.clientX, event.clientY); // the page may have scrolled under a still pointer
     if (drag.target) drop();
     else cancel("Not moved: drop a visit on a technician's lane.");
   });

@@ -77,7 +77,7 @@ def test_mouse_drag_moves_a_visit_to_another_lane_and_time(live, browser):
     page.mouse.down()
     x, y = _lane_point(page, data["tara"], 15)
     page.mouse.move(x, y, steps=12)
-    assert "Tara Tech · 2026-06-14 14:00" in page.locator(".sched-ghost").inner_text()
+    assert page.locator(".sched-ghost-where").inner_text() == "Tara Tech · Sun, 14 Jun 14:00"
     page.mouse.up()
     page.wait_for_selector(".flash-success")
     assert (
@@ -153,3 +153,46 @@ def test_a_finger_on_a_card_s_text_scrolls_instead_of_dragging(live, browser):
     page.wait_for_timeout(300)
     assert page.url.endswith(DAY)
     assert _order(live, data["visit"])[0] == {data["theo"]}
+
+
+def test_a_visit_past_midnight_dragged_by_its_second_day_moves_by_one_day(live, browser):
+    data = _seed(live)
+
+    def night() -> int:
+        from app.auth.models import User
+        from app.service_orders import services
+
+        dispatcher = db.session.scalar(db.select(User).where(User.role == "dispatcher"))
+        order = services.create_order(
+            dispatcher,
+            customer_id=db.session.get(ServiceOrder, data["visit"]).customer_id,
+            description="Night shift",
+        )
+        services.schedule_order(
+            dispatcher,
+            order.id,
+            start=DEFAULT_NOW - timedelta(days=3, hours=-11),  # Thu 11 Jun 22:00 local
+            end=DEFAULT_NOW - timedelta(days=3, hours=-15),  # Fri 12 Jun 02:00 local
+            technician_ids=[data["theo"]],
+        )
+        return order.id
+
+    order_id = live.seed(night)
+    page = tablet_page(browser, live, data["dispatcher"])
+    page.goto(live.url + "/orders/schedule?day=2026-06-14&span=week")
+    second_day = page.locator(
+        f"td[data-day='2026-06-12'] .sched-visit[data-move-url*='/{order_id}/']"
+    )
+    box = second_day.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 10)
+    page.mouse.down()
+    target = page.locator(f"td[data-technician='{data['theo']}'][data-day='2026-06-13']")
+    cell = target.bounding_box()
+    page.mouse.move(cell["x"] + cell["width"] / 2, cell["y"] + cell["height"] / 2, steps=10)
+    # It moves by the day it was carried, from its own start the evening before.
+    assert page.locator(".sched-ghost-where").inner_text() == "Theo Tech · Fri, 12 Jun 22:00"
+    page.mouse.up()
+    page.wait_for_selector(".flash-success")
+    _technicians, start, end, _state = _order(live, order_id)
+    assert start == DEFAULT_NOW - timedelta(days=2, hours=-11)  # Fri 12 Jun 22:00 local
+    assert end - start == timedelta(hours=4)
