@@ -97,3 +97,17 @@ def tablet_page(browser: Any, live: Live, email: str) -> Any:
     page.click("button:has-text('Sign in')")
     page.wait_for_url(live.url + "/")
     return page
+
+
+def sign_on_pad(page: Any, name: str) -> None:
+    """Draw a signature on the job page's pad, type the signer's name and press Sign."""
+    pad = page.locator("[data-signature-pad]")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + 40, box["y"] + 120)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(box["x"] + 40 + step * 30, box["y"] + 120 + (-1) ** step * 40)
+    page.mouse.up()
+    page.fill("#signer_name", name)
+    page.get_by_role("button", name="Sign", exact=True).click()

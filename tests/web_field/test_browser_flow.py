@@ -15,7 +15,7 @@ import pytest
 
 from app.core import clock
 from tests.conftest import DEFAULT_NOW
-from tests.web_field.browser import Live, tablet_page
+from tests.web_field.browser import Live, sign_on_pad, tablet_page
 
 IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 
@@ -152,16 +152,7 @@ def test_technician_to_invoice_flow_in_browser(live, browser):
     summary = tech.locator(".summary-for-customer").inner_text()
     for shown in ("0:50", "2 pcs Radiator valve", "1.5 bar"):
         assert shown in summary
-    pad = tech.locator("[data-signature-pad]")
-    pad.scroll_into_view_if_needed()
-    box = pad.bounding_box()
-    tech.mouse.move(box["x"] + 40, box["y"] + 120)
-    tech.mouse.down()
-    for step in range(1, 12):
-        tech.mouse.move(box["x"] + 40 + step * 30, box["y"] + 120 + (-1) ** step * 40)
-    tech.mouse.up()
-    tech.fill("#signer_name", "Cora Byrne")
-    tech.get_by_role("button", name="Sign", exact=True).click()
+    sign_on_pad(tech, "Cora Byrne")
     tech.wait_for_selector("text=Signed by Cora Byrne")
 
     tech.locator(".action-bar").get_by_role("button", name="Mark done").click()

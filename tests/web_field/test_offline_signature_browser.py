@@ -12,7 +12,7 @@ import pytest
 from app.extensions import db
 from app.service_orders.models import ServiceOrder
 from tests.conftest import DEFAULT_NOW
-from tests.web_field.browser import Live, tablet_page
+from tests.web_field.browser import Live, sign_on_pad, tablet_page
 
 pytestmark = pytest.mark.browser
 
@@ -48,19 +48,6 @@ def _signature(server: Live, order_id: int) -> tuple[Any, Any, Any]:
         return order.signed_by_name, order.signature_client_id, order.signature_outdated
 
 
-def _sign(page: Any, name: str) -> None:
-    pad = page.locator("[data-signature-pad]")
-    pad.scroll_into_view_if_needed()
-    box = pad.bounding_box()
-    page.mouse.move(box["x"] + 40, box["y"] + 120)
-    page.mouse.down()
-    for step in range(1, 10):
-        page.mouse.move(box["x"] + 40 + step * 30, box["y"] + 120 + (-1) ** step * 40)
-    page.mouse.up()
-    page.fill("#signer_name", name)
-    page.get_by_role("button", name="Sign", exact=True).click()
-
-
 def _kept(page: Any) -> int:
     return int(
         page.evaluate(
@@ -75,7 +62,7 @@ def test_signed_offline_it_is_kept_and_sent_when_the_connection_is_back(live, br
     page.goto(f"{live.url}/orders/{data['order']}")
     page.context.set_offline(True)
     page.wait_for_selector("#offline-banner")
-    _sign(page, "Cora Byrne")
+    sign_on_pad(page, "Cora Byrne")
     status = page.locator("[data-signature-status]")
     assert "kept on this tablet" in status.inner_text()
     assert _kept(page) == 1
@@ -96,7 +83,7 @@ def test_work_changed_while_the_signature_waited_marks_it_outdated(live, browser
     page = tablet_page(browser, live, data["tech"])
     page.goto(f"{live.url}/orders/{data['order']}")
     page.context.set_offline(True)
-    _sign(page, "Cora Byrne")
+    sign_on_pad(page, "Cora Byrne")
 
     def add_valve() -> None:
         from app.service_orders import parts
@@ -117,7 +104,7 @@ def test_a_signature_whose_request_died_is_sent_from_the_next_page(live, browser
     page = tablet_page(browser, live, data["tech"])
     page.goto(f"{live.url}/orders/{data['order']}")
     page.route("**/sign", lambda route: route.abort("internetdisconnected"))
-    _sign(page, "Cora Byrne")
+    sign_on_pad(page, "Cora Byrne")
     page.wait_for_timeout(500)
     assert _signature(live, data["order"])[0] is None
     page.unroute("**/sign")
