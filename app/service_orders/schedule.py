@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.extensions import db
+from app.service_orders.board import technicians
 from app.service_orders.models import PRIORITIES, ServiceOrder
 from app.service_orders.operations import company_zone
 
@@ -56,9 +58,8 @@ class Period:
     def following(self) -> date:
         return self.first + timedelta(days=self.length)
 
-    def bounds(self) -> tuple[datetime, datetime]:
+    def bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
         """The period as instants: local midnight of the first day to that after the last."""
-        zone = company_zone()
         start = datetime.combine(self.first, time(0), zone)
         return start, datetime.combine(self.following, time(0), zone)
 
@@ -136,13 +137,14 @@ class Schedule:
 
 def build_schedule(shown: Period) -> Schedule:
     """Every technician's lane for the period, and the unassigned new orders."""
-    orders = _orders_in(shown)
-    lanes = {t.id: Lane(t) for t in _active_technicians()}
+    zone = company_zone()  # one read of the setting for every visit on the page
+    orders = _orders_in(shown, zone)
+    lanes = {t.id: Lane(t) for t in technicians()}
     for order in orders:
         for technician in order.technicians:
             lane = lanes.setdefault(technician.id, Lane(technician))
             for day in shown.days:
-                visit = _visit_on(order, day)
+                visit = _visit_on(order, day, zone)
                 if visit is not None:
                     lane.days.setdefault(day, []).append(visit)
     for lane in lanes.values():
@@ -162,8 +164,8 @@ def build_schedule(shown: Period) -> Schedule:
     )
 
 
-def _orders_in(shown: Period) -> list[ServiceOrder]:
-    start, end = shown.bounds()
+def _orders_in(shown: Period, zone: ZoneInfo) -> list[ServiceOrder]:
+    start, end = shown.bounds(zone)
     stmt = (
         select(ServiceOrder)
         .where(
@@ -177,16 +179,10 @@ def _orders_in(shown: Period) -> list[ServiceOrder]:
     return list(db.session.scalars(stmt))
 
 
-def _active_technicians() -> list[User]:
-    stmt = select(User).where(User.role == "technician", User.active.is_(True))
-    return list(db.session.scalars(stmt))
-
-
-def _visit_on(order: ServiceOrder, day: date) -> Visit | None:
+def _visit_on(order: ServiceOrder, day: date, zone: ZoneInfo) -> Visit | None:
     """The part of the order's window that falls on `day`, local time, or None."""
     if order.scheduled_start is None or order.scheduled_end is None:
         return None
-    zone = company_zone()
     start, end = order.scheduled_start.astimezone(zone), order.scheduled_end.astimezone(zone)
     day_start = datetime.combine(day, time(0), zone)
     day_end = datetime.combine(day + timedelta(days=1), time(0), zone)
